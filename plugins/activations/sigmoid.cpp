@@ -1,0 +1,28 @@
+// sigmoid: the logistic function, the "squishification" of 3Blue1Brown's video.
+//   f(x) = 1 / (1 + e^-x)            f'(x) = f(x) (1 - f(x)) = y (1 - y)
+// The derivative needs only the output, so oneDNN can fuse it into dense.
+#include <cmath>
+
+#include "soma/elementwise.h"
+#include "soma/plugin.h"
+
+namespace {
+
+struct Sigmoid {
+    explicit Sigmoid(const soma::Params&) {}
+    static constexpr bool uses_input = false;
+    float f(float x) const { return 1.f / (1.f + std::exp(-x)); }  // exp overflow -> 1/inf = 0
+    float df(float, float y) const { return y * (1.f - y); }
+    std::optional<soma::FusedEltwise> fused() const {
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_logistic,
+                                  dnnl::algorithm::eltwise_logistic_use_dst_for_bwd};
+    }
+};
+
+void register_features(soma::Registrar& r) {
+    soma::add_elementwise<Sigmoid>(r, "sigmoid", {"logistic 1/(1+e^-x); fused", {}, "xavier"});
+}
+
+}  // namespace
+
+SOMA_PLUGIN("sigmoid", "1.0.0", register_features)

@@ -1,0 +1,226 @@
+// dense: a fully connected layer on oneDNN's inner product, y = act(W x + b),
+// with an activation fused as a post-op when the network offers one.
+//   forward:   z = x W^T + b            y = act(z)   (act = identity if none)
+//   backward:  dz = dy * act'(y)        dx = dz W     dW = dz^T x    db = sum_n dz
+// Shapes: x [batch, inputs], W [units, inputs] (oneDNN "oi"), b [units],
+// y [batch, units]. Primitives are made once per batch size and reused; a
+// training step in steady state allocates nothing.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <stdexcept>
+#include <vector>
+
+#include "soma/layer.h"
+#include "soma/plugin.h"
+#include "soma/random.h"
+#include "soma/registrar.h"
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+// Everything that depends on the batch size, built once per size.
+struct BatchPrimitives {
+    int batch = 0;
+    memory src, dst, diff_dst, diff_pre, diff_src;
+    dnnl::inner_product_forward forward_training, forward_inference;
+    dnnl::eltwise_backward activation_backward;  // only when fused
+    dnnl::inner_product_backward_data backward_data;
+    dnnl::inner_product_backward_weights backward_weights;
+    std::unordered_map<int, memory> forward_args, activation_backward_args, backward_data_args,
+        backward_weights_args;
+};
+
+class Dense final : public soma::Layer {
+public:
+    explicit Dense(const soma::Params& p) : units_(static_cast<int>(p.get("units"))) {
+        if (units_ < 1) throw std::invalid_argument("dense: units must be >= 1");
+    }
+
+    bool can_fuse() const override { return true; }
+    int outputs() const override { return units_; }
+
+    void configure(const soma::LayerContext& ctx) override {
+        engine_ = ctx.engine;
+        stream_ = ctx.stream;
+        inputs_ = ctx.inputs;
+        max_batch_ = ctx.max_batch;
+        fused_ = ctx.fused;
+        const std::size_t w = static_cast<std::size_t>(units_) * inputs_;
+        weights_.assign(w, 0.f);
+        weights_grad_.assign(w, 0.f);
+        bias_.assign(units_, 0.f);
+        bias_grad_.assign(units_, 0.f);
+        output_.assign(static_cast<std::size_t>(max_batch_) * units_, 0.f);
+        diff_pre_.assign(static_cast<std::size_t>(max_batch_) * units_, 0.f);
+        weights_mem_ = memory({{units_, inputs_}, dt::f32, tag::oi}, engine_, weights_.data());
+        bias_mem_ = memory({{units_}, dt::f32, tag::x}, engine_, bias_.data());
+        weights_grad_mem_ = memory({{units_, inputs_}, dt::f32, tag::oi}, engine_, weights_grad_.data());
+        bias_grad_mem_ = memory({{units_}, dt::f32, tag::x}, engine_, bias_grad_.data());
+        initialize(ctx.init);
+        cache_.clear();
+        current_ = nullptr;
+    }
+
+    std::vector<soma::ParamTensor> parameters() override {
+        return {{"weights", weights_.data(), weights_grad_.data(), weights_.size(), {units_, inputs_}, true},
+                {"bias", bias_.data(), bias_grad_.data(), bias_.size(), {units_}, false}};
+    }
+
+    const float* forward(const float* x, int batch, bool training) override {
+        BatchPrimitives& p = primitives(batch);
+        set_handle(p.src, x);
+        (training ? p.forward_training : p.forward_inference).execute(stream_, p.forward_args);
+        stream_.wait();
+        return output_.data();
+    }
+
+    void backward(const float* x, const float* dy, float* dx, int batch) override {
+        BatchPrimitives& p = primitives(batch);
+        set_handle(p.src, x);
+        set_handle(p.diff_dst, dy);
+        if (fused_) p.activation_backward.execute(stream_, p.activation_backward_args);
+        p.backward_weights.execute(stream_, p.backward_weights_args);
+        if (dx) {
+            set_handle(p.diff_src, dx);
+            p.backward_data.execute(stream_, p.backward_data_args);
+        }
+        stream_.wait();
+    }
+
+private:
+    static void set_handle(memory& m, const float* ptr) {
+        // oneDNN only reads src/diff_dst; it takes a non-const handle.
+        void* handle = const_cast<float*>(ptr);
+        if (m.get_data_handle() != handle) m.set_data_handle(handle);
+    }
+
+    void initialize(const soma::InitSpec& init) {
+        soma::Random rng(init.seed);
+        const double fan_in = inputs_, fan_out = units_;
+        for (float& w : weights_) {
+            double v = 0;
+            if (init.scheme == "xavier") {
+                double a = std::sqrt(6.0 / (fan_in + fan_out));
+                v = rng.uniform(-a, a);
+            } else if (init.scheme == "he") {
+                v = rng.normal(0.0, std::sqrt(2.0 / fan_in));
+            } else if (init.scheme == "uniform") {
+                v = rng.uniform(-init.scale, init.scale);
+            } else if (init.scheme == "normal") {
+                v = rng.normal(0.0, init.scale);
+            } else {
+                throw std::invalid_argument("dense: unknown init scheme '" + init.scheme +
+                                            "'; known: xavier, he, uniform, normal");
+            }
+            w = static_cast<float>(v);
+        }
+        std::fill(bias_.begin(), bias_.end(), 0.f);
+    }
+
+    BatchPrimitives& primitives(int batch) {
+        if (current_ && current_->batch == batch) return *current_;
+        if (batch < 1 || batch > max_batch_)
+            throw std::invalid_argument("dense: batch " + std::to_string(batch) + " outside 1.." +
+                                        std::to_string(max_batch_));
+        for (auto& c : cache_)
+            if (c->batch == batch) return *(current_ = c.get());
+        cache_.push_back(build(batch));
+        return *(current_ = cache_.back().get());
+    }
+
+    std::unique_ptr<BatchPrimitives> build(int batch) {
+        auto p = std::make_unique<BatchPrimitives>();
+        p->batch = batch;
+        const memory::desc src_md({batch, inputs_}, dt::f32, tag::nc);
+        const memory::desc dst_md({batch, units_}, dt::f32, tag::nc);
+        const memory::desc w_md({units_, inputs_}, dt::f32, tag::oi);
+        const memory::desc b_md({units_}, dt::f32, tag::x);
+
+        dnnl::primitive_attr attr;
+        if (fused_) {
+            dnnl::post_ops ops;
+            ops.append_eltwise(1.f, fused_->forward, fused_->alpha, fused_->beta);
+            attr.set_post_ops(ops);
+        }
+        auto make_forward = [&](dnnl::prop_kind kind) {
+            dnnl::inner_product_forward::desc d(kind, src_md, w_md, b_md, dst_md);
+            return dnnl::inner_product_forward::primitive_desc(d, attr, engine_);
+        };
+        auto fwd_training_pd = make_forward(dnnl::prop_kind::forward_training);
+        auto fwd_inference_pd = make_forward(dnnl::prop_kind::forward_inference);
+        p->forward_training = dnnl::inner_product_forward(fwd_training_pd);
+        p->forward_inference = dnnl::inner_product_forward(fwd_inference_pd);
+
+        p->src = memory(src_md, engine_, nullptr);
+        p->dst = memory(dst_md, engine_, output_.data());
+        p->diff_dst = memory(dst_md, engine_, nullptr);
+        p->diff_src = memory(src_md, engine_, nullptr);
+        // Without a fused activation dz is dy itself.
+        p->diff_pre = fused_ ? memory(dst_md, engine_, diff_pre_.data()) : p->diff_dst;
+
+        p->forward_args = {{DNNL_ARG_SRC, p->src},
+                           {DNNL_ARG_WEIGHTS, weights_mem_},
+                           {DNNL_ARG_BIAS, bias_mem_},
+                           {DNNL_ARG_DST, p->dst}};
+
+        if (fused_) {
+            dnnl::eltwise_forward::desc hint_d(dnnl::prop_kind::forward_training,
+                                               fused_->backward_from_output, dst_md, fused_->alpha,
+                                               fused_->beta);
+            dnnl::eltwise_forward::primitive_desc hint_pd(hint_d, engine_);
+            dnnl::eltwise_backward::desc d(fused_->backward_from_output, dst_md, dst_md, fused_->alpha,
+                                           fused_->beta);
+            dnnl::eltwise_backward::primitive_desc pd(d, engine_, hint_pd);
+            p->activation_backward = dnnl::eltwise_backward(pd);
+            p->activation_backward_args = {{DNNL_ARG_DST, p->dst},
+                                           {DNNL_ARG_DIFF_DST, p->diff_dst},
+                                           {DNNL_ARG_DIFF_SRC, p->diff_pre}};
+        }
+
+        dnnl::inner_product_backward_data::desc bd(src_md, w_md, dst_md);
+        p->backward_data = dnnl::inner_product_backward_data(
+            dnnl::inner_product_backward_data::primitive_desc(bd, engine_, fwd_training_pd));
+        p->backward_data_args = {{DNNL_ARG_DIFF_DST, p->diff_pre},
+                                 {DNNL_ARG_WEIGHTS, weights_mem_},
+                                 {DNNL_ARG_DIFF_SRC, p->diff_src}};
+
+        dnnl::inner_product_backward_weights::desc bw(src_md, w_md, b_md, dst_md);
+        p->backward_weights = dnnl::inner_product_backward_weights(
+            dnnl::inner_product_backward_weights::primitive_desc(bw, engine_, fwd_training_pd));
+        p->backward_weights_args = {{DNNL_ARG_SRC, p->src},
+                                    {DNNL_ARG_DIFF_DST, p->diff_pre},
+                                    {DNNL_ARG_DIFF_WEIGHTS, weights_grad_mem_},
+                                    {DNNL_ARG_DIFF_BIAS, bias_grad_mem_}};
+        return p;
+    }
+
+    int units_;
+    int inputs_ = 0, max_batch_ = 0;
+    std::optional<soma::FusedEltwise> fused_;
+    dnnl::engine engine_;
+    dnnl::stream stream_;
+    std::vector<float> weights_, weights_grad_, bias_, bias_grad_, output_, diff_pre_;
+    memory weights_mem_, bias_mem_, weights_grad_mem_, bias_grad_mem_;
+    std::vector<std::unique_ptr<BatchPrimitives>> cache_;
+    BatchPrimitives* current_ = nullptr;
+};
+
+void register_features(soma::Registrar& r) {
+    soma::FeatureInfo info;
+    info.help = "fully connected (oneDNN inner product); fuses an activation as a post-op";
+    info.params = {{"units", 0, 0, 1e7, "outputs per sample (from the model's units)", true}};
+    r.add_layer("dense", std::move(info), [](const soma::Params& p) -> std::unique_ptr<soma::Layer> {
+        return std::make_unique<Dense>(p);
+    });
+}
+
+}  // namespace
+
+SOMA_PLUGIN("dense", "1.0.0", register_features)

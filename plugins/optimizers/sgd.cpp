@@ -1,0 +1,70 @@
+// sgd: stochastic gradient descent with optional momentum (heavy ball or
+// Nesterov) and L2 weight decay.
+//   g = grad + weight_decay * w          (weights only; biases are not decayed)
+//   v = momentum * v + g
+//   w -= lr * (nesterov ? g + momentum * v : v)
+#include <memory>
+#include <vector>
+
+#include "soma/optimizer.h"
+#include "soma/plugin.h"
+#include "soma/registrar.h"
+
+namespace {
+
+class Sgd final : public soma::Optimizer {
+public:
+    explicit Sgd(const soma::Params& p)
+        : learning_rate_(static_cast<float>(p.get("learning_rate"))),
+          momentum_(static_cast<float>(p.get("momentum"))),
+          weight_decay_(static_cast<float>(p.get("weight_decay"))),
+          nesterov_(p.get("nesterov") != 0.0) {}
+
+    void setup(const std::vector<soma::ParamTensor>& params) override {
+        params_ = params;
+        velocity_.clear();
+        for (const auto& t : params_) velocity_.emplace_back(momentum_ != 0.f ? t.size : 0, 0.f);
+    }
+
+    void step(float lr_factor) override {
+        const float lr = learning_rate_ * lr_factor;
+        for (std::size_t k = 0; k < params_.size(); ++k) {
+            const soma::ParamTensor& t = params_[k];
+            const float decay = t.decay ? weight_decay_ : 0.f;
+            float* w = t.value;
+            const float* grad = t.grad;
+            if (momentum_ == 0.f) {
+                for (std::size_t i = 0; i < t.size; ++i) w[i] -= lr * (grad[i] + decay * w[i]);
+                continue;
+            }
+            float* v = velocity_[k].data();
+            for (std::size_t i = 0; i < t.size; ++i) {
+                const float g = grad[i] + decay * w[i];
+                v[i] = momentum_ * v[i] + g;
+                w[i] -= lr * (nesterov_ ? g + momentum_ * v[i] : v[i]);
+            }
+        }
+    }
+
+private:
+    float learning_rate_, momentum_, weight_decay_;
+    bool nesterov_;
+    std::vector<soma::ParamTensor> params_;
+    std::vector<std::vector<float>> velocity_;
+};
+
+void register_features(soma::Registrar& r) {
+    soma::FeatureInfo info;
+    info.help = "stochastic gradient descent with momentum, nesterov and weight decay";
+    info.params = {{"learning_rate", 0.1, 0.0, 1e6, "step size"},
+                   {"momentum", 0.0, 0.0, 0.999999, "velocity decay (0 = plain SGD)"},
+                   {"weight_decay", 0.0, 0.0, 1e3, "L2 penalty on weights"},
+                   {"nesterov", 0, 0, 1, "1 = Nesterov momentum", true}};
+    r.add_optimizer("sgd", std::move(info), [](const soma::Params& p) -> std::unique_ptr<soma::Optimizer> {
+        return std::make_unique<Sgd>(p);
+    });
+}
+
+}  // namespace
+
+SOMA_PLUGIN("sgd", "1.0.0", register_features)
