@@ -1,0 +1,21 @@
+// The subcommands of the soma executable; each parses its own arguments and
+// calls the framework. Return value = process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace soma::cli {
+
+using Args = std::vector<std::string>;
+
+int run(const Args& args);
+int plugins(const Args& args);
+int data(const Args& args);
+
+// Thrown for a bad command line; main prints it with the usage.
+struct UsageError {
+    std::string message;
+};
+
+}  // namespace soma::cli

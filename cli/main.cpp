@@ -1,0 +1,49 @@
+// soma: the command-line entry point. Catches every error in one place.
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "commands.h"
+#include "util/error.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: soma COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N]\n"
+    "                         train what the experiment describes; write a run folder\n"
+    "  plugins                list every plugin found: kind, name, version, file\n"
+    "  data fetch NAME        fetch and convert a dataset (mnist, fashion-mnist)\n"
+    "  data list              the dataset names and where they are cached\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace soma::cli;
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string command = argv[1];
+    const Args args(argv + 2, argv + argc);
+    const std::map<std::string, int (*)(const Args&)> commands = {
+        {"run", run}, {"plugins", plugins}, {"data", data}};
+    try {
+        auto it = commands.find(command);
+        if (it == commands.end()) throw UsageError{"unknown command '" + command + "'"};
+        return it->second(args);
+    } catch (const UsageError& e) {
+        std::cerr << "soma: " << e.message << "\n\n" << kUsage;
+        return 2;
+    } catch (const dnnl::error& e) {
+        std::cerr << "soma: error: oneDNN: " << e.what() << " (status " << static_cast<int>(e.status) << ")\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "soma: error: " << e.what() << "\n";
+        return 1;
+    }
+}

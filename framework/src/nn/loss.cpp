@@ -1,0 +1,63 @@
+// Softmax cross-entropy and quadratic cost; tiny loops over [batch, classes].
+#include "nn/loss.h"
+
+#include <cmath>
+
+#include "util/error.h"
+#include "util/names.h"
+
+namespace soma {
+
+LossKind parse_loss(const std::string& name) {
+    if (name == "cross_entropy") return LossKind::cross_entropy;
+    if (name == "mse") return LossKind::mse;
+    throw Error(unknown_name_message("loss", name, loss_names()));
+}
+
+const char* loss_name(LossKind kind) { return kind == LossKind::mse ? "mse" : "cross_entropy"; }
+
+std::vector<std::string> loss_names() { return {"cross_entropy", "mse"}; }
+
+int argmax(const float* row, int classes) {
+    int best = 0;
+    for (int k = 1; k < classes; ++k)
+        if (row[k] > row[best]) best = k;
+    return best;
+}
+
+LossResult loss_forward_backward(LossKind kind, const float* out, const std::int32_t* labels,
+                                 int batch, int classes, float* grad) {
+    LossResult r;
+    const float inv_batch = 1.f / static_cast<float>(batch);
+    for (int n = 0; n < batch; ++n) {
+        const float* z = out + static_cast<std::size_t>(n) * classes;
+        float* g = grad ? grad + static_cast<std::size_t>(n) * classes : nullptr;
+        const int label = labels[n];
+        const int predicted = argmax(z, classes);
+        r.correct += predicted == label;
+        if (kind == LossKind::cross_entropy) {
+            // Subtract the max before exp so large logits cannot overflow.
+            const float zmax = z[predicted];
+            double sum = 0;
+            for (int k = 0; k < classes; ++k) sum += std::exp(static_cast<double>(z[k] - zmax));
+            const double log_sum = std::log(sum);
+            r.loss_sum += log_sum - (z[label] - zmax);
+            if (g)
+                for (int k = 0; k < classes; ++k) {
+                    const double p = std::exp(static_cast<double>(z[k] - zmax) - log_sum);
+                    g[k] = static_cast<float>(p - (k == label ? 1.0 : 0.0)) * inv_batch;
+                }
+        } else {
+            double sum = 0;
+            for (int k = 0; k < classes; ++k) {
+                const float diff = z[k] - (k == label ? 1.f : 0.f);
+                sum += 0.5 * static_cast<double>(diff) * diff;
+                if (g) g[k] = diff * inv_batch;
+            }
+            r.loss_sum += sum;
+        }
+    }
+    return r;
+}
+
+}  // namespace soma

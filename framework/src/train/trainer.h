@@ -1,0 +1,58 @@
+// The trainer: epochs of shuffled mini-batches through forward, loss,
+// backward and the optimizer step; the test (and validation) set evaluated
+// after every epoch.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/experiment.h"
+#include "data/dataset.h"
+
+namespace soma {
+
+class Registry;
+class Network;
+
+struct EpochMetrics {
+    int epoch = 0;
+    double train_loss = 0, train_accuracy = 0;  // running over the epoch's batches
+    double validation_loss = 0, validation_accuracy = 0;  // NaN when no validation split
+    double test_loss = 0, test_accuracy = 0;
+    double seconds = 0;             // training time of the epoch (evaluation excluded)
+    double samples_per_second = 0;  // training samples / seconds
+};
+
+struct RunResult {
+    std::vector<EpochMetrics> epochs;
+    std::string status = "ok";  // ok | diverged
+    int diverged_epoch = 0;     // when status == diverged
+    std::size_t parameters = 0;
+    std::string network;        // Network::describe()
+    int threads = 0;
+    double train_seconds = 0;
+    double samples_per_second = 0;
+    std::vector<int> confusion;  // [classes * classes], row = true label, test set, last epoch
+    int classes = 0;
+};
+
+class TrainObserver {
+public:
+    virtual ~TrainObserver() = default;
+    virtual void on_start(const Network&, int /*epochs*/, std::size_t /*batches_per_epoch*/) {}
+    virtual void on_batch(int /*epoch*/, std::size_t /*done*/, std::size_t /*total*/, double /*loss*/) {}
+    // The network is passed so weights can be saved with each epoch.
+    virtual void on_epoch(const EpochMetrics&, const RunResult&, Network&) {}
+};
+
+// Threads for oneDNN: 0 means all cores. Applies to the calling process.
+int apply_threads(int threads);
+
+// Trains the experiment's model on the dataset. The registry must outlive
+// the call. Deterministic for the same seed and thread count.
+RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
+                TrainObserver* observer = nullptr);
+
+}  // namespace soma
