@@ -53,12 +53,17 @@ void Network::add_layer(const Registry& registry, const LayerConfig& config, int
     if (fuse) ctx.fused = activation->fused();
     stage.layer->configure(ctx);
     stage.outputs = stage.layer->outputs();
-    stage.grad.assign(static_cast<std::size_t>(options_.max_batch) * stage.inputs, 0.f);
+    // The first stage's input gradient is never needed: no buffer for it.
+    if (!stages_.empty()) stage.grad.assign(static_cast<std::size_t>(options_.max_batch) * stage.inputs, 0.f);
     stage.description = config.type + " " + std::to_string(stage.outputs);
     if (fuse) stage.description += " + " + config.activation + " (fused)";
     width_ = stage.outputs;
+    if (fuse) {
+        stage.fused = true;
+        stage.activation = std::move(activation);
+    }
     stages_.push_back(std::move(stage));
-    if (activation && !fuse) add_activation_stage(std::move(activation), config.activation);
+    if (activation) add_activation_stage(std::move(activation), config.activation);
 }
 
 void Network::add_activation_stage(std::unique_ptr<Activation> activation, const std::string& name) {

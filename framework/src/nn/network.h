@@ -22,7 +22,10 @@ class Registry;
 struct Stage {
     std::string description;                 // "dense 16 + sigmoid (fused)"
     std::unique_ptr<Layer> layer;            // set for layer stages
-    std::unique_ptr<Activation> activation;  // set for standalone activation stages
+    // Standalone activation stages run it; a fused layer stage keeps it only
+    // as a record of what oneDNN computes inside the layer.
+    std::unique_ptr<Activation> activation;
+    bool fused = false;
     int inputs = 0, outputs = 0;
     std::vector<float> out;   // activation stages: y [max_batch, outputs]
     std::vector<float> grad;  // gradient w.r.t. this stage's input [max_batch, inputs]
@@ -51,6 +54,7 @@ public:
 
     // x: [batch, inputs] -> returns [batch, classes], valid until the next forward.
     const float* forward(const float* x, int batch, bool training);
+    // Forward above backward: same batch, after a forward with training=true.
     // dout: [batch, classes], gradient of the loss w.r.t. the last forward's
     // output. Writes every parameter's gradient (overwriting).
     void backward(const float* dout, int batch);
