@@ -1,7 +1,9 @@
 // dense: a fully connected layer on oneDNN's inner product, y = act(W x + b),
-// with an activation fused as a post-op when the network offers one.
+// with the activation computed by oneDNN when the network offers one: as a
+// post-op when its derivative reads the output, else as eltwise primitives
+// beside the inner product on the kept pre-activation z.
 //   forward:   z = x W^T + b            y = act(z)   (act = identity if none)
-//   backward:  dz = dy * act'(y)        dx = dz W     dW = dz^T x    db = sum_n dz
+//   backward:  dz = dy * act'(z or y)   dx = dz W     dW = dz^T x    db = sum_n dz
 // Shapes: x [batch, inputs], W [units, inputs] (oneDNN "oi"), b [units],
 // y [batch, units]. Primitives are made once per batch size and reused; a
 // training step in steady state allocates nothing.
@@ -28,12 +30,13 @@ using dt = memory::data_type;
 // Everything that depends on the batch size, built once per size.
 struct BatchPrimitives {
     int batch = 0;
-    memory src, dst, diff_dst, diff_pre, diff_src;
+    memory src, pre, dst, diff_dst, diff_pre, diff_src;
     dnnl::inner_product_forward forward_training, forward_inference;
-    dnnl::eltwise_backward activation_backward;  // only when fused
+    dnnl::eltwise_forward activation_forward;    // only when the derivative reads z
+    dnnl::eltwise_backward activation_backward;  // only with an activation
     dnnl::inner_product_backward_data backward_data;
     dnnl::inner_product_backward_weights backward_weights;
-    std::unordered_map<int, memory> forward_args, activation_backward_args, backward_data_args,
+    std::unordered_map<int, memory> forward_args, activation_forward_args, activation_backward_args, backward_data_args,
         backward_weights_args;
 };
 
@@ -52,6 +55,8 @@ public:
         inputs_ = ctx.inputs;
         max_batch_ = ctx.max_batch;
         fused_ = ctx.fused;
+        post_op_ = fused_ && fused_->backward_reads == soma::FusedEltwise::Reads::output;
+        separate_ = fused_ && !post_op_;
         const std::size_t w = static_cast<std::size_t>(units_) * inputs_;
         weights_.assign(w, 0.f);
         weights_grad_.assign(w, 0.f);
@@ -59,6 +64,7 @@ public:
         bias_grad_.assign(units_, 0.f);
         output_.assign(static_cast<std::size_t>(max_batch_) * units_, 0.f);
         diff_pre_.assign(static_cast<std::size_t>(max_batch_) * units_, 0.f);
+        if (separate_) pre_.assign(static_cast<std::size_t>(max_batch_) * units_, 0.f);
         weights_mem_ = memory({{units_, inputs_}, dt::f32, tag::oi}, engine_, weights_.data());
         bias_mem_ = memory({{units_}, dt::f32, tag::x}, engine_, bias_.data());
         weights_grad_mem_ = memory({{units_, inputs_}, dt::f32, tag::oi}, engine_, weights_grad_.data());
@@ -77,6 +83,7 @@ public:
         BatchPrimitives& p = primitives(batch);
         set_handle(p.src, x);
         (training ? p.forward_training : p.forward_inference).execute(stream_, p.forward_args);
+        if (separate_) p.activation_forward.execute(stream_, p.activation_forward_args);
         stream_.wait();
         return output_.data();
     }
@@ -144,7 +151,7 @@ private:
         const memory::desc b_md({units_}, dt::f32, tag::x);
 
         dnnl::primitive_attr attr;
-        if (fused_) {
+        if (post_op_) {
             dnnl::post_ops ops;
             ops.append_eltwise(1.f, fused_->forward, fused_->alpha, fused_->beta);
             attr.set_post_ops(ops);
@@ -160,6 +167,8 @@ private:
 
         p->src = memory(src_md, engine_, nullptr);
         p->dst = memory(dst_md, engine_, output_.data());
+        // The inner product writes z to pre when the activation runs beside it.
+        p->pre = separate_ ? memory(dst_md, engine_, pre_.data()) : p->dst;
         p->diff_dst = memory(dst_md, engine_, nullptr);
         p->diff_src = memory(src_md, engine_, nullptr);
         // Without a fused activation dz is dy itself.
@@ -168,20 +177,28 @@ private:
         p->forward_args = {{DNNL_ARG_SRC, p->src},
                            {DNNL_ARG_WEIGHTS, weights_mem_},
                            {DNNL_ARG_BIAS, bias_mem_},
-                           {DNNL_ARG_DST, p->dst}};
+                           {DNNL_ARG_DST, p->pre}};
 
         if (fused_) {
-            dnnl::eltwise_forward::desc hint_d(dnnl::prop_kind::forward_training,
-                                               fused_->backward_from_output, dst_md, fused_->alpha,
-                                               fused_->beta);
+            // The backward's hint: the forward of the algorithm the backward uses.
+            dnnl::eltwise_forward::desc hint_d(dnnl::prop_kind::forward_training, fused_->backward, dst_md,
+                                               fused_->alpha, fused_->beta);
             dnnl::eltwise_forward::primitive_desc hint_pd(hint_d, engine_);
-            dnnl::eltwise_backward::desc d(fused_->backward_from_output, dst_md, dst_md, fused_->alpha,
-                                           fused_->beta);
+            dnnl::eltwise_backward::desc d(fused_->backward, dst_md, dst_md, fused_->alpha, fused_->beta);
             dnnl::eltwise_backward::primitive_desc pd(d, engine_, hint_pd);
             p->activation_backward = dnnl::eltwise_backward(pd);
+            // *_use_dst_for_bwd algorithms read DST; the others read SRC, which
+            // is y for a post-op (a constant derivative ignores it) or z.
             p->activation_backward_args = {{DNNL_ARG_DST, p->dst},
+                                           {DNNL_ARG_SRC, post_op_ ? p->dst : p->pre},
                                            {DNNL_ARG_DIFF_DST, p->diff_dst},
                                            {DNNL_ARG_DIFF_SRC, p->diff_pre}};
+        }
+        if (separate_) {
+            dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_training, fused_->forward, dst_md,
+                                          fused_->alpha, fused_->beta);
+            p->activation_forward = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(d, engine_));
+            p->activation_forward_args = {{DNNL_ARG_SRC, p->pre}, {DNNL_ARG_DST, p->dst}};
         }
 
         dnnl::inner_product_backward_data::desc bd(src_md, w_md, dst_md);
@@ -204,9 +221,11 @@ private:
     int units_;
     int inputs_ = 0, max_batch_ = 0;
     std::optional<soma::FusedEltwise> fused_;
+    bool post_op_ = false;   // activation fused into the inner product
+    bool separate_ = false;  // activation as oneDNN eltwise beside it, z kept
     dnnl::engine engine_;
     dnnl::stream stream_;
-    std::vector<float> weights_, weights_grad_, bias_, bias_grad_, output_, diff_pre_;
+    std::vector<float> weights_, weights_grad_, bias_, bias_grad_, output_, diff_pre_, pre_;
     memory weights_mem_, bias_mem_, weights_grad_mem_, bias_grad_mem_;
     std::vector<std::unique_ptr<BatchPrimitives>> cache_;
     BatchPrimitives* current_ = nullptr;

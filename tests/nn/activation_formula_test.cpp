@@ -24,7 +24,7 @@ TEST(ActivationFormula, SigmoidForwardAndBackward) {
     }
     EXPECT_FALSE(act->needs_input());
     ASSERT_TRUE(act->fused().has_value());
-    EXPECT_EQ(act->fused()->backward_from_output, dnnl::algorithm::eltwise_logistic_use_dst_for_bwd);
+    EXPECT_EQ(act->fused()->backward, dnnl::algorithm::eltwise_logistic_use_dst_for_bwd);
 }
 
 TEST(ActivationFormula, ReluForwardAndBackward) {
@@ -37,7 +37,7 @@ TEST(ActivationFormula, ReluForwardAndBackward) {
         EXPECT_EQ(dx[i], kInputs[i] > 0 ? 2.f : 0.f) << "x = " << kInputs[i];
     }
     ASSERT_TRUE(act->fused().has_value());
-    EXPECT_EQ(act->fused()->backward_from_output, dnnl::algorithm::eltwise_relu_use_dst_for_bwd);
+    EXPECT_EQ(act->fused()->backward, dnnl::algorithm::eltwise_relu_use_dst_for_bwd);
 }
 
 TEST(ActivationFormula, UnknownActivationListsTheKnownOnes) {

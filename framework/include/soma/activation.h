@@ -10,14 +10,19 @@
 
 namespace soma {
 
-// A oneDNN eltwise algorithm equal to the activation's forward, plus the
-// algorithm whose backward computes the gradient from the saved output y
-// (e.g. eltwise_logistic / eltwise_logistic_use_dst_for_bwd).
+// The activation as oneDNN eltwise algorithms: `forward` computes f, and
+// `backward` is the eltwise_backward algorithm for f'. When the backward reads
+// only the output y (the *_use_dst_for_bwd algorithms, or a constant
+// derivative like linear's) a layer fuses f as a post-op and keeps nothing
+// else; when it reads the input x (gelu, swish, mish, ...) the layer keeps the
+// pre-activation and runs the eltwise primitives beside the inner product.
 struct FusedEltwise {
+    enum class Reads { output, input };
     dnnl::algorithm forward;
-    dnnl::algorithm backward_from_output;
+    dnnl::algorithm backward;
     float alpha = 0.f;
     float beta = 0.f;
+    Reads backward_reads = Reads::output;
 };
 
 class Activation {
@@ -34,7 +39,7 @@ public:
     // Whether backward reads x; when false the network keeps only y.
     virtual bool needs_input() const { return true; }
 
-    // The fused fast path, if oneDNN has the algorithm.
+    // The oneDNN fast path, if oneDNN has the algorithm.
     virtual std::optional<FusedEltwise> fused() const { return std::nullopt; }
 };
 

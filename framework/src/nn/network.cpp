@@ -56,7 +56,9 @@ void Network::add_layer(const Registry& registry, const LayerConfig& config, int
     // The first stage's input gradient is never needed: no buffer for it.
     if (!stages_.empty()) stage.grad.assign(static_cast<std::size_t>(options_.max_batch) * stage.inputs, 0.f);
     stage.description = config.type + " " + std::to_string(stage.outputs);
-    if (fuse) stage.description += " + " + config.activation + " (fused)";
+    if (fuse)
+        stage.description += " + " + config.activation +
+                             (ctx.fused->backward_reads == FusedEltwise::Reads::output ? " (fused)" : " (oneDNN eltwise)");
     width_ = stage.outputs;
     if (fuse) {
         stage.fused = true;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# soma set-up for Debian bookworm: installs missing packages (apt-get), builds
+# the release preset and fetches the MNIST digits. Idempotent and quiet when
+# everything is already there.
+#   scripts/setup.sh            packages + build + data, then the default experiment
+#   scripts/setup.sh --deps     packages only (what CI uses before the tests)
+#   scripts/setup.sh --no-run   everything but the experiment
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  g++ cmake ninja-build pkg-config git ca-certificates
+  libdnnl-dev libtomlplusplus-dev libboost-dev libboost-filesystem-dev zlib1g-dev
+  libgtest-dev libbenchmark-dev
+  npm dataset-fashion-mnist
+  chromium
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "setup: need root (or sudo) to run: $*" >&2; exit 1; fi
+}
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[ "${1:-}" = "--deps" ] && exit 0
+
+echo "setup: building (cmake --preset release)"
+cmake --preset release >/dev/null
+cmake --build --preset release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+test -x build/bin/soma || { echo "setup: build failed" >&2; exit 1; }
+
+build/bin/soma data fetch mnist
+[ "${1:-}" = "--no-run" ] && exit 0
+
+# The default experiment: the video's network, once with sigmoid, once with relu.
+build/bin/soma run experiments/mnist_3b1b.toml --out runs/mnist_3b1b/sigmoid
+build/bin/soma run experiments/mnist_3b1b.toml --out runs/mnist_3b1b/relu \
+  --set model.activation='"relu"' --set training.optimizer.learning_rate=0.1
+echo
+for a in sigmoid relu; do
+  printf '%-8s test accuracy: %s\n' "$a" "$(grep -o '"test_accuracy": [0-9.]*' runs/mnist_3b1b/$a/summary.json | cut -d' ' -f2)"
+done
