@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
 #include "config/experiment.h"
+#include "util/error.h"
 
 namespace soma {
 
@@ -29,12 +31,18 @@ struct Dataset {
 
 // Thrown when a named dataset is not in the cache; the message ends with the
 // exact command that fetches it ("soma data fetch mnist").
-class DatasetMissing;
+class DatasetMissing : public Error {
+public:
+    using Error::Error;
+};
 
 // Loads the dataset an experiment names. Relative idx paths resolve against
 // base_dir (the config file's folder). Applies train_limit / test_limit, then
-// the seeded validation split. Throws soma::Error subclasses with the path.
-Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base_dir);
+// the seeded validation split (split_seed picks which training samples are
+// held out; the same seed always holds out the same ones). Throws soma::Error
+// subclasses with the path.
+Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base_dir,
+                     std::uint64_t split_seed = 1);
 
 // The folder named datasets are cached in: config.cache_dir, else
 // $SOMA_DATA_DIR, else $XDG_CACHE_HOME/soma/data, else ~/.cache/soma/data.

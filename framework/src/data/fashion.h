@@ -1,0 +1,27 @@
+// Fashion-MNIST as Debian's dataset-fashion-mnist package installs it: read
+// in place from /usr/share/datasets, never copied into the cache.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <iosfwd>
+
+#include "data/dataset.h"
+
+namespace soma {
+
+inline constexpr std::array<const char*, 4> kFashionFiles = {
+    "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz"};
+
+// $SOMA_FASHION_MNIST_DIR if set (tests), else /usr/share/datasets/fashion-mnist.
+std::filesystem::path fashion_mnist_dir();
+
+// Throws DatasetMissing (ending "soma data fetch fashion-mnist") if a file is missing.
+Dataset load_fashion_mnist();
+
+// Installs dataset-fashion-mnist with apt-get when running as root; otherwise
+// throws soma::Error giving the command to run.
+void fetch_fashion_mnist(std::ostream& log);
+
+}  // namespace soma
