@@ -12,11 +12,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <stdexcept>
 #include <vector>
 
 #include "soma/layer.h"
+#include "soma/onednn.h"
 #include "soma/plugin.h"
 #include "soma/random.h"
 #include "soma/registrar.h"
@@ -36,7 +36,7 @@ struct BatchPrimitives {
     dnnl::eltwise_backward activation_backward;  // only with an activation
     dnnl::inner_product_backward_data backward_data;
     dnnl::inner_product_backward_weights backward_weights;
-    std::unordered_map<int, memory> forward_args, activation_forward_args, activation_backward_args, backward_data_args,
+    soma::ExecArgs forward_args, activation_forward_args, activation_backward_args, backward_data_args,
         backward_weights_args;
 };
 
@@ -82,8 +82,8 @@ public:
     const float* forward(const float* x, int batch, bool training) override {
         BatchPrimitives& p = primitives(batch);
         set_handle(p.src, x);
-        (training ? p.forward_training : p.forward_inference).execute(stream_, p.forward_args);
-        if (separate_) p.activation_forward.execute(stream_, p.activation_forward_args);
+        p.forward_args.execute((training ? p.forward_training : p.forward_inference), stream_);
+        if (separate_) p.activation_forward_args.execute(p.activation_forward, stream_);
         stream_.wait();
         return output_.data();
     }
@@ -92,11 +92,11 @@ public:
         BatchPrimitives& p = primitives(batch);
         set_handle(p.src, x);
         set_handle(p.diff_dst, dy);
-        if (fused_) p.activation_backward.execute(stream_, p.activation_backward_args);
-        p.backward_weights.execute(stream_, p.backward_weights_args);
+        if (fused_) p.activation_backward_args.execute(p.activation_backward, stream_);
+        p.backward_weights_args.execute(p.backward_weights, stream_);
         if (dx) {
             set_handle(p.diff_src, dx);
-            p.backward_data.execute(stream_, p.backward_data_args);
+            p.backward_data_args.execute(p.backward_data, stream_);
         }
         stream_.wait();
     }
@@ -174,10 +174,10 @@ private:
         // Without a fused activation dz is dy itself.
         p->diff_pre = fused_ ? memory(dst_md, engine_, diff_pre_.data()) : p->diff_dst;
 
-        p->forward_args = {{DNNL_ARG_SRC, p->src},
-                           {DNNL_ARG_WEIGHTS, weights_mem_},
-                           {DNNL_ARG_BIAS, bias_mem_},
-                           {DNNL_ARG_DST, p->pre}};
+        p->forward_args = {{DNNL_ARG_SRC, &p->src},
+                           {DNNL_ARG_WEIGHTS, &weights_mem_},
+                           {DNNL_ARG_BIAS, &bias_mem_},
+                           {DNNL_ARG_DST, &p->pre}};
 
         if (fused_) {
             // The backward's hint: the forward of the algorithm the backward uses.
@@ -189,32 +189,32 @@ private:
             p->activation_backward = dnnl::eltwise_backward(pd);
             // *_use_dst_for_bwd algorithms read DST; the others read SRC, which
             // is y for a post-op (a constant derivative ignores it) or z.
-            p->activation_backward_args = {{DNNL_ARG_DST, p->dst},
-                                           {DNNL_ARG_SRC, post_op_ ? p->dst : p->pre},
-                                           {DNNL_ARG_DIFF_DST, p->diff_dst},
-                                           {DNNL_ARG_DIFF_SRC, p->diff_pre}};
+            p->activation_backward_args = {{DNNL_ARG_DST, &p->dst},
+                                           {DNNL_ARG_SRC, post_op_ ? &p->dst : &p->pre},
+                                           {DNNL_ARG_DIFF_DST, &p->diff_dst},
+                                           {DNNL_ARG_DIFF_SRC, &p->diff_pre}};
         }
         if (separate_) {
             dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_training, fused_->forward, dst_md,
                                           fused_->alpha, fused_->beta);
             p->activation_forward = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(d, engine_));
-            p->activation_forward_args = {{DNNL_ARG_SRC, p->pre}, {DNNL_ARG_DST, p->dst}};
+            p->activation_forward_args = {{DNNL_ARG_SRC, &p->pre}, {DNNL_ARG_DST, &p->dst}};
         }
 
         dnnl::inner_product_backward_data::desc bd(src_md, w_md, dst_md);
         p->backward_data = dnnl::inner_product_backward_data(
             dnnl::inner_product_backward_data::primitive_desc(bd, engine_, fwd_training_pd));
-        p->backward_data_args = {{DNNL_ARG_DIFF_DST, p->diff_pre},
-                                 {DNNL_ARG_WEIGHTS, weights_mem_},
-                                 {DNNL_ARG_DIFF_SRC, p->diff_src}};
+        p->backward_data_args = {{DNNL_ARG_DIFF_DST, &p->diff_pre},
+                                 {DNNL_ARG_WEIGHTS, &weights_mem_},
+                                 {DNNL_ARG_DIFF_SRC, &p->diff_src}};
 
         dnnl::inner_product_backward_weights::desc bw(src_md, w_md, b_md, dst_md);
         p->backward_weights = dnnl::inner_product_backward_weights(
             dnnl::inner_product_backward_weights::primitive_desc(bw, engine_, fwd_training_pd));
-        p->backward_weights_args = {{DNNL_ARG_SRC, p->src},
-                                    {DNNL_ARG_DIFF_DST, p->diff_pre},
-                                    {DNNL_ARG_DIFF_WEIGHTS, weights_grad_mem_},
-                                    {DNNL_ARG_DIFF_BIAS, bias_grad_mem_}};
+        p->backward_weights_args = {{DNNL_ARG_SRC, &p->src},
+                                    {DNNL_ARG_DIFF_DST, &p->diff_pre},
+                                    {DNNL_ARG_DIFF_WEIGHTS, &weights_grad_mem_},
+                                    {DNNL_ARG_DIFF_BIAS, &bias_grad_mem_}};
         return p;
     }
 

@@ -1,0 +1,65 @@
+#include "train/session.h"
+
+#include <limits>
+
+#include "data/batcher.h"
+#include "plugin/registry.h"
+
+namespace soma {
+
+TrainingSession::TrainingSession(const Registry& registry, const ModelConfig& model,
+                                 const TrainingConfig& training, int inputs, int classes, int max_batch)
+    : engine_(dnnl::engine::kind::cpu, 0),
+      stream_(engine_),
+      loss_(parse_loss(training.loss)),
+      max_batch_(std::max(max_batch, kEvalBatch)) {
+    NetworkOptions options;
+    options.inputs = inputs;
+    options.classes = classes;
+    options.max_batch = max_batch_;
+    options.seed = training.seed;
+    network_ = std::make_unique<Network>(registry, model, options, engine_, stream_);
+    optimizer_ = registry.make_optimizer(training.optimizer.name, training.optimizer.params);
+    optimizer_->setup(network_->parameters());
+    grad_.assign(static_cast<std::size_t>(max_batch_) * classes, 0.f);
+    eval_x_.assign(static_cast<std::size_t>(kEvalBatch) * inputs, 0.f);
+    eval_labels_.assign(kEvalBatch, 0);
+}
+
+LossResult TrainingSession::step(const float* x, const std::int32_t* labels, int batch, float lr_factor) {
+    const float* out = network_->forward(x, batch, /*training=*/true);
+    LossResult r = loss_forward_backward(loss_, out, labels, batch, network_->classes(), grad_.data());
+    // A non-finite loss means divergence: leave the weights as they were.
+    if (!std::isfinite(r.loss_sum)) return r;
+    network_->backward(grad_.data(), batch);
+    optimizer_->step(lr_factor);
+    return r;
+}
+
+Evaluation TrainingSession::evaluate(const Split& split, std::vector<int>* confusion) {
+    Evaluation e;
+    if (split.size() == 0) {
+        e.loss = e.accuracy = std::numeric_limits<double>::quiet_NaN();
+        return e;
+    }
+    const int classes = network_->classes();
+    if (confusion) confusion->assign(static_cast<std::size_t>(classes) * classes, 0);
+    Batcher batcher(split, network_->inputs(), kEvalBatch, 0, /*shuffle=*/false);
+    double loss_sum = 0;
+    long correct = 0;
+    while (int b = batcher.next(eval_x_.data(), eval_labels_.data())) {
+        const float* out = network_->forward(eval_x_.data(), b, /*training=*/false);
+        LossResult r = loss_forward_backward(loss_, out, eval_labels_.data(), b, classes, nullptr);
+        loss_sum += r.loss_sum;
+        correct += r.correct;
+        if (confusion)
+            for (int n = 0; n < b; ++n)
+                ++(*confusion)[static_cast<std::size_t>(eval_labels_[n]) * classes +
+                               argmax(out + static_cast<std::size_t>(n) * classes, classes)];
+    }
+    e.loss = loss_sum / static_cast<double>(split.size());
+    e.accuracy = static_cast<double>(correct) / static_cast<double>(split.size());
+    return e;
+}
+
+}  // namespace soma

@@ -1,0 +1,59 @@
+// A training session: the network, optimizer, loss and every buffer a step
+// needs, made once. step() is one mini-batch: forward, loss, backward,
+// optimizer update; in steady state it allocates nothing. The trainer,
+// benchmarks and tests all drive this same object.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "config/experiment.h"
+#include "data/dataset.h"
+#include "nn/loss.h"
+#include "nn/network.h"
+#include "soma/optimizer.h"
+
+namespace soma {
+
+class Registry;
+
+struct Evaluation {
+    double loss = 0, accuracy = 0;  // NaN for an empty split
+};
+
+class TrainingSession {
+public:
+    // Threads must already be applied (apply_threads) before construction:
+    // oneDNN picks kernels for the thread count it sees then.
+    TrainingSession(const Registry& registry, const ModelConfig& model, const TrainingConfig& training,
+                    int inputs, int classes, int max_batch);
+
+    // One optimisation step on x [batch, inputs], labels [batch]. Returns the
+    // summed loss and correct count of the batch (before the update).
+    LossResult step(const float* x, const std::int32_t* labels, int batch, float lr_factor = 1.f);
+
+    // Loss and accuracy over a split, in inference mode; fills confusion
+    // ([classes * classes], row = true label) when given.
+    Evaluation evaluate(const Split& split, std::vector<int>* confusion = nullptr);
+
+    Network& network() { return *network_; }
+    std::size_t parameters() { return network_->parameter_count(); }
+    int max_batch() const { return max_batch_; }
+    static constexpr int kEvalBatch = 256;
+
+private:
+    dnnl::engine engine_;
+    dnnl::stream stream_;
+    LossKind loss_;
+    int max_batch_;
+    std::unique_ptr<Network> network_;
+    std::unique_ptr<Optimizer> optimizer_;
+    std::vector<float> grad_;      // dL/dout [max_batch, classes]
+    std::vector<float> eval_x_;    // [kEvalBatch, inputs]
+    std::vector<std::int32_t> eval_labels_;
+};
+
+}  // namespace soma
