@@ -6,19 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "config/config_error.h"  // SourcePos, ConfigError
 #include "soma/params.h"
 
 namespace soma {
 
 class Registry;
-
-// Where a value came from, for error messages: "exp.toml:12:5".
-struct SourcePos {
-    std::string file;
-    int line = 0;
-    int column = 0;
-    std::string str() const;  // "file:line:column" (or "file" / "<--set>")
-};
 
 struct DataConfig {
     std::string dataset = "mnist";  // mnist | fashion-mnist | idx | synthetic
@@ -34,6 +27,8 @@ struct DataConfig {
     // fraction of the training set held out for validation (0 = none)
     double validation = 0.0;
     std::string cache_dir;  // "" = SOMA_DATA_DIR or ~/.cache/soma/data
+
+    bool operator==(const DataConfig&) const = default;
 };
 
 struct LayerConfig {
@@ -43,6 +38,12 @@ struct LayerConfig {
     Params params;              // the layer plugin's parameters, resolved
     Params activation_params;   // the activation plugin's parameters, resolved
     SourcePos pos;              // where this layer was declared
+
+    // Equal settings; pos (where they were written) is not compared.
+    bool operator==(const LayerConfig& o) const {
+        return type == o.type && units == o.units && activation == o.activation &&
+               params.values() == o.params.values() && activation_params.values() == o.activation_params.values();
+    }
 };
 
 struct ModelConfig {
@@ -54,11 +55,19 @@ struct ModelConfig {
     Params output_activation_params;
     std::string init;               // "" = each activation's preferred scheme
     double init_scale = 0.05;       // for uniform / normal
+
+    bool operator==(const ModelConfig& o) const {
+        return layers == o.layers && output_activation == o.output_activation &&
+               output_activation_params.values() == o.output_activation_params.values() && init == o.init &&
+               init_scale == o.init_scale;
+    }
 };
 
 struct OptimizerConfig {
     std::string name = "sgd";
     Params params;  // resolved against the plugin's specs
+
+    bool operator==(const OptimizerConfig& o) const { return name == o.name && params.values() == o.params.values(); }
 };
 
 struct TrainingConfig {
@@ -68,12 +77,16 @@ struct TrainingConfig {
     std::string loss = "cross_entropy";  // cross_entropy | mse
     std::uint64_t seed = 1;
     int threads = 0;  // 0 = all cores
+
+    bool operator==(const TrainingConfig&) const = default;
 };
 
 struct OutputConfig {
     std::string dir = "runs";  // relative to the working directory
     std::string name;          // "" = the experiment file's stem
     bool save_weights = true;
+
+    bool operator==(const OutputConfig&) const = default;
 };
 
 struct Experiment {
@@ -85,13 +98,24 @@ struct Experiment {
     TrainingConfig training;
     OutputConfig output;
     std::vector<std::filesystem::path> plugin_paths;  // [plugins] paths, absolute
+
+    // Equal settings; source (which file they were read from) is not compared,
+    // so an experiment equals its to_toml() loaded back.
+    bool operator==(const Experiment& o) const {
+        return name == o.name && description == o.description && data == o.data && model == o.model &&
+               training == o.training && output == o.output && plugin_paths == o.plugin_paths;
+    }
 };
 
-// Reads, merges --set overrides ("training.epochs=3", value in TOML syntax)
+// Reads (following includes), merges --set overrides ("training.epochs=3", value in TOML syntax)
 // and validates an experiment file. Plugin folders named in [plugins] paths
 // are loaded into the registry first; then every plugin name and parameter is
 // checked against it. Throws soma::ConfigError naming file:line:column, what
 // was expected and, for unknown keys or names, the closest valid one.
+// Relative paths in the file (include, idx files, plugin folders) resolve
+// against the file that writes them, in --set against the working directory;
+// the Experiment holds them absolute. A file with a [sweep] table is refused
+// (see load_sweep).
 Experiment load_experiment(const std::filesystem::path& file, Registry& registry,
                            const std::vector<std::string>& overrides = {});
 

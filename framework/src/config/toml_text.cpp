@@ -1,0 +1,81 @@
+// TOML text formatting for the writer, sweep assignments and run ids.
+#include "config/toml_text.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace soma {
+
+std::string toml_quote(std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out + "\"";
+}
+
+std::string toml_key(std::string_view key) {
+    bool bare = !key.empty();
+    for (unsigned char c : key)
+        bare = bare && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-');
+    return bare ? std::string(key) : toml_quote(key);
+}
+
+std::string shortest_number(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    (void)ec;  // 64 chars always suffice for a double
+    return std::string(buf, end);
+}
+
+std::string toml_float(double v) {
+    std::string s = shortest_number(v);
+    if (s.find_first_of(".eIn") == std::string::npos) s += ".0";  // I/n: inf, nan
+    return s;
+}
+
+std::string toml_text(const Node& value) {
+    switch (value.type) {
+        case Node::Type::string: return toml_quote(value.string);
+        case Node::Type::integer: return std::to_string(value.integer);
+        case Node::Type::floating: return toml_float(value.floating);
+        case Node::Type::boolean: return value.boolean ? "true" : "false";
+        case Node::Type::datetime: return value.string;
+        case Node::Type::array: {
+            std::string out = "[";
+            for (std::size_t i = 0; i < value.items.size(); ++i)
+                out += (i ? ", " : "") + toml_text(value.items[i]);
+            return out + "]";
+        }
+        case Node::Type::table: {
+            if (value.entries.empty()) return "{}";
+            std::string out = "{ ";
+            for (std::size_t i = 0; i < value.entries.size(); ++i)
+                out += (i ? ", " : "") + toml_key(value.entries[i].first) + " = " + toml_text(value.entries[i].second);
+            return out + " }";
+        }
+    }
+    return "";
+}
+
+}  // namespace soma
