@@ -1,0 +1,27 @@
+// identity: no activation at all, for a purely linear layer that still names one.
+//   f(x) = x                           f'(x) = 1
+// oneDNN's eltwise_linear with alpha = 1, beta = 0 (f = alpha x + beta). The
+// derivative is constant, so the backward reads nothing of x: it is declared
+// as reading the output and fuses into dense as a post-op.
+#include "soma/elementwise.h"
+#include "soma/plugin.h"
+
+namespace {
+
+struct Identity {
+    explicit Identity(const soma::Params&) {}
+    static constexpr bool uses_input = false;
+    float f(float x) const { return x; }
+    float df(float, float) const { return 1.f; }
+    std::optional<soma::FusedEltwise> fused() const {
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_linear, dnnl::algorithm::eltwise_linear, 1.f, 0.f};
+    }
+};
+
+void register_features(soma::Registrar& r) {
+    soma::add_elementwise<Identity>(r, "identity", {"f(x) = x; fused", {}, "xavier"});
+}
+
+}  // namespace
+
+SOMA_PLUGIN("identity", "1.0.0", register_features)

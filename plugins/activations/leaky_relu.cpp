@@ -1,0 +1,31 @@
+// leaky_relu: relu with a small slope alpha for negative inputs, so no unit
+// is ever stuck at zero gradient.
+//   f(x) = x if x > 0 else alpha x      f'(x) = 1 if x > 0 else alpha  (= 1 if y > 0 else alpha)
+// With alpha >= 0, y > 0 exactly when x > 0, so the derivative needs only the
+// output: oneDNN fuses it into dense (eltwise_relu with alpha as the negative
+// slope, eltwise_relu_use_dst_for_bwd, which requires alpha >= 0).
+#include "soma/elementwise.h"
+#include "soma/plugin.h"
+
+namespace {
+
+struct LeakyRelu {
+    explicit LeakyRelu(const soma::Params& p) : alpha(static_cast<float>(p.get("alpha"))) {}
+    static constexpr bool uses_input = false;
+    float alpha;
+    float f(float x) const { return x > 0.f ? x : alpha * x; }  // NaN -> alpha * NaN = NaN
+    float df(float, float y) const { return y > 0.f ? 1.f : alpha; }
+    std::optional<soma::FusedEltwise> fused() const {
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_relu, dnnl::algorithm::eltwise_relu_use_dst_for_bwd,
+                                  alpha};
+    }
+};
+
+void register_features(soma::Registrar& r) {
+    soma::add_elementwise<LeakyRelu>(
+        r, "leaky_relu", {"x if x > 0 else alpha x; fused", {{"alpha", 0.01, 0.0, 1.0, "slope for x <= 0"}}, "he"});
+}
+
+}  // namespace
+
+SOMA_PLUGIN("leaky_relu", "1.0.0", register_features)

@@ -1,0 +1,37 @@
+// mish: the input gated by tanh of its softplus.
+//   sp(x) = log(1 + e^x),  t = tanh(sp(x))
+//   f(x) = x t                         f'(x) = t + x (1 - t^2) sigmoid(x)
+// oneDNN's eltwise_mish. softplus returns x past 20 (where it equals x in
+// float) so e^x never overflows, and sigmoid's e^-x overflow gives 1/inf = 0.
+// The derivative needs the input, so dense runs it as eltwise beside the
+// inner product, keeping z.
+#include <cmath>
+
+#include "soma/elementwise.h"
+#include "soma/plugin.h"
+
+namespace {
+
+struct Mish {
+    explicit Mish(const soma::Params&) {}
+    static constexpr bool uses_input = true;
+    static float softplus(float x) { return x > 20.f ? x : std::log1p(std::exp(x)); }
+    float f(float x) const { return x * std::tanh(softplus(x)); }
+    float df(float x, float) const {
+        const float t = std::tanh(softplus(x));
+        const float sigmoid = 1.f / (1.f + std::exp(-x));
+        return t + x * (1.f - t * t) * sigmoid;
+    }
+    std::optional<soma::FusedEltwise> fused() const {
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_mish, dnnl::algorithm::eltwise_mish, 0.f, 0.f,
+                                  soma::FusedEltwise::Reads::input};
+    }
+};
+
+void register_features(soma::Registrar& r) {
+    soma::add_elementwise<Mish>(r, "mish", {"x tanh(softplus(x)); oneDNN eltwise", {}, "he"});
+}
+
+}  // namespace
+
+SOMA_PLUGIN("mish", "1.0.0", register_features)

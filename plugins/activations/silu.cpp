@@ -1,0 +1,35 @@
+// silu (swish with beta = 1): the input gated by its own sigmoid.
+//   f(x) = x s,  s = 1 / (1 + e^-x)           f'(x) = s + x s (1 - s) = s (1 + x (1 - s))
+// oneDNN's eltwise_swish with alpha = 1 (f = x / (1 + e^(-alpha x))). The
+// derivative needs the input, so dense runs it as eltwise beside the inner
+// product, keeping z.
+#include <cmath>
+
+#include "soma/elementwise.h"
+#include "soma/plugin.h"
+
+namespace {
+
+struct Silu {
+    explicit Silu(const soma::Params&) {}
+    static constexpr bool uses_input = true;
+    // e^-x overflows to inf for x < -88: s = 1/inf = 0 and f = x * 0, no NaN.
+    static float s(float x) { return 1.f / (1.f + std::exp(-x)); }
+    float f(float x) const { return x * s(x); }
+    float df(float x, float) const {
+        const float sx = s(x);
+        return sx * (1.f + x * (1.f - sx));
+    }
+    std::optional<soma::FusedEltwise> fused() const {
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_swish, dnnl::algorithm::eltwise_swish, 1.f, 0.f,
+                                  soma::FusedEltwise::Reads::input};
+    }
+};
+
+void register_features(soma::Registrar& r) {
+    soma::add_elementwise<Silu>(r, "silu", {"x sigmoid(x) (swish); oneDNN eltwise", {}, "he"});
+}
+
+}  // namespace
+
+SOMA_PLUGIN("silu", "1.0.0", register_features)
