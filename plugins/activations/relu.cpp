@@ -9,7 +9,7 @@ namespace {
 struct Relu {
     explicit Relu(const soma::Params&) {}
     static constexpr bool uses_input = false;
-    float f(float x) const { return x > 0.f ? x : 0.f; }
+    float f(float x) const { return x <= 0.f ? 0.f : x; }  // NaN stays NaN, as in oneDNN
     float df(float, float y) const { return y > 0.f ? 1.f : 0.f; }
     std::optional<soma::FusedEltwise> fused() const {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_relu,
