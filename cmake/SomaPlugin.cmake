@@ -4,7 +4,11 @@
 function(soma_add_plugin name)
   cmake_parse_arguments(P "NO_INSTALL" "OUTPUT_DIR" "SOURCES;LIBS" ${ARGN})
   if(NOT P_OUTPUT_DIR)
-    set(P_OUTPUT_DIR ${SOMA_BUILD_PLUGIN_DIR})
+    if(SOMA_BUILD_PLUGIN_DIR)
+      set(P_OUTPUT_DIR ${SOMA_BUILD_PLUGIN_DIR})   # inside soma's own build
+    else()
+      set(P_OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}) # an outside project
+    endif()
   endif()
   add_library(${name} MODULE ${P_SOURCES})
   target_link_libraries(${name} PRIVATE soma::sdk ${P_LIBS})
@@ -14,6 +18,7 @@ function(soma_add_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${P_OUTPUT_DIR})
   if(NOT P_NO_INSTALL)
+    include(GNUInstallDirs)
     install(TARGETS ${name} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/soma/plugins)
   endif()
 endfunction()
