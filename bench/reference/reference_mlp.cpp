@@ -28,6 +28,9 @@
 //   latency samples=N p50_us=U p99_us=V mean_us=M       (only with --infer-latency)
 // seconds: wall time of the epoch's training steps (gather+scale, forward,
 //   loss, backward, SGD); evaluation is not included.
+//   Epoch 1 includes oneDNN's one-time lazy sgemm JIT generation (~20 ms on
+//   the first inner-product execute of the process); compare epochs >= 2 for
+//   steady state.
 // samples_per_second: training samples of the epoch / seconds.
 // ip_seconds: the part of `seconds` spent inside the inner-product primitives
 //   (forward with its fused post-op, backward_data, backward_weights), timed
