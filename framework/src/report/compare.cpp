@@ -1,0 +1,219 @@
+#include "report/compare.h"
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "report/aggregate.h"
+#include "report/format.h"
+
+namespace soma {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string signed_fixed(double v, int decimals) {
+    std::string s = fmt_fixed(v, decimals);
+    return v > 0 || (v == 0 && !std::signbit(v)) ? "+" + s : s;
+}
+
+// B - A of two accuracies, in percentage points.
+std::string diff_points(double a, double b) {
+    if (!std::isfinite(a) || !std::isfinite(b)) return "";
+    return signed_fixed(100 * (b - a), 2) + " pp";
+}
+
+// B - A of two plain numbers, with the relative change.
+std::string diff_number(double a, double b, int decimals) {
+    if (!std::isfinite(a) || !std::isfinite(b)) return "";
+    if (a == b) return "=";
+    std::string s = decimals == 0 ? (b >= a ? "+" : "-") + fmt_count(std::fabs(b - a)) : signed_fixed(b - a, decimals);
+    if (a != 0) s += " (" + signed_fixed(100 * (b - a) / std::fabs(a), 1) + "%)";
+    return s;
+}
+
+std::string describe(const fs::path& p, const SweepRecord& r, const SweepSummary& s) {
+    if (r.single_run) return p.string() + "  (run folder, experiment " + r.experiment + ")";
+    return p.string() + "  (sweep " + r.experiment + ": " + std::to_string(s.configs.size()) + " configurations, " +
+           std::to_string(r.runs.size()) + " runs)";
+}
+
+// A value as TOML text in the form soma writes: "relu", [16, 16], 0.1.
+std::string toml_text(const toml::node& n) {
+    if (const auto* s = n.as_string()) {
+        std::string out = "\"";
+        for (char c : s->get()) {
+            if (c == '"' || c == '\\') out += '\\';
+            if (c == '\n') out += "\\n";
+            else out += c;
+        }
+        return out + "\"";
+    }
+    if (const toml::array* a = n.as_array()) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < a->size(); ++i) out += (i ? ", " : "") + toml_text(*a->get(i));
+        return out + "]";
+    }
+    if (const toml::table* t = n.as_table()) {
+        std::string out = "{";
+        bool first = true;
+        for (auto&& [k, v] : *t) {
+            out += std::string(first ? "" : ", ") + std::string(k.str()) + " = " + toml_text(v);
+            first = false;
+        }
+        return out + "}";
+    }
+    std::ostringstream o;
+    n.visit([&](auto&& v) { o << v; });
+    return o.str();
+}
+
+// config.toml flattened to dotted keys and TOML value text.
+std::map<std::string, std::string> flat_config(const fs::path& file) {
+    std::map<std::string, std::string> out;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return out;
+    toml::table t;
+    try {
+        t = toml::parse_file(file.string());
+    } catch (const toml::parse_error&) {
+        return out;
+    }
+    std::function<void(const toml::node&, const std::string&)> walk = [&](const toml::node& n, const std::string& key) {
+        if (const toml::table* tab = n.as_table()) {
+            for (auto&& [k, v] : *tab) walk(v, key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
+            return;
+        }
+        if (const toml::array* arr = n.as_array(); arr && !arr->empty() && arr->is_array_of_tables()) {
+            for (std::size_t i = 0; i < arr->size(); ++i) walk(*arr->get(i), key + "[" + std::to_string(i) + "]");
+            return;
+        }
+        out[key] = toml_text(n);
+    };
+    walk(t, "");
+    return out;
+}
+
+std::string compare_runs(const RunRecord& a, const RunRecord& b) {
+    std::vector<std::vector<std::string>> rows = {{"", "A", "B", "B - A"}};
+    auto text = [&](const std::string& name, const std::string& x, const std::string& y) {
+        rows.push_back({name, x.empty() ? "-" : x, y.empty() ? "-" : y, x == y ? "" : "differs"});
+    };
+    auto acc = [&](const std::string& name, double x, double y, int ex = -1, int ey = -1) {
+        std::string sx = fmt_percent(x), sy = fmt_percent(y);
+        if (ex > 0 && std::isfinite(x)) sx += " (epoch " + std::to_string(ex) + ")";
+        if (ey > 0 && std::isfinite(y)) sy += " (epoch " + std::to_string(ey) + ")";
+        rows.push_back({name, sx, sy, diff_points(x, y)});
+    };
+    auto number = [&](const std::string& name, double x, double y, int decimals) {
+        rows.push_back({name, decimals == 0 ? fmt_count(x) : fmt_fixed(x, decimals),
+                        decimals == 0 ? fmt_count(y) : fmt_fixed(y, decimals), diff_number(x, y, decimals)});
+    };
+    text("status", a.status, b.status);
+    if (!a.error.empty() || !b.error.empty()) text("error", a.error, b.error);
+    text("network", a.network, b.network);
+    number("parameters", a.parameters, b.parameters, 0);
+    number("epochs", a.epochs, b.epochs, 0);
+    acc("final test accuracy", a.test_accuracy, b.test_accuracy);
+    acc("best test accuracy", a.best_test_accuracy, b.best_test_accuracy, a.best_test_epoch, b.best_test_epoch);
+    if (a.has_validation() || b.has_validation()) {
+        acc("final validation accuracy", a.validation_accuracy, b.validation_accuracy);
+        acc("best validation accuracy", a.best_validation_accuracy, b.best_validation_accuracy,
+            a.best_validation_epoch, b.best_validation_epoch);
+    }
+    number("final training loss", a.train_loss, b.train_loss, 4);
+    number("train seconds", a.train_seconds, b.train_seconds, 1);
+    number("samples per second", a.samples_per_second, b.samples_per_second, 0);
+    std::string out = text_table(rows, {false, true, true, true});
+
+    auto ca = flat_config(a.dir / "config.toml"), cb = flat_config(b.dir / "config.toml");
+    std::vector<std::vector<std::string>> diff = {{"setting", "A", "B"}};
+    for (const auto& [k, v] : ca) {
+        if (k == "experiment.name" || k == "output.dir" || k == "output.name") continue;
+        auto it = cb.find(k);
+        if (it == cb.end()) diff.push_back({k, v, "(not set)"});
+        else if (it->second != v) diff.push_back({k, v, it->second});
+    }
+    for (const auto& [k, v] : cb)
+        if (!ca.count(k) && k != "experiment.name" && k != "output.dir" && k != "output.name")
+            diff.push_back({k, "(not set)", v});
+    if (ca.empty() || cb.empty()) out += "\nsettings: a config.toml is missing, not compared\n";
+    else if (diff.size() == 1) out += "\nsettings: the same (config.toml)\n";
+    else out += "\nsettings that differ (config.toml):\n" + text_table(diff, {false, false, false});
+    return out;
+}
+
+std::string config_row_runs(const ConfigSummary* c) {
+    if (!c) return "-";
+    std::string s = std::to_string(c->ok) + " ok";
+    if (c->diverged) s += ", " + std::to_string(c->diverged) + " div";
+    if (c->failed) s += ", " + std::to_string(c->failed) + " failed";
+    return s;
+}
+
+std::string compare_sweeps(const SweepSummary& a, const SweepSummary& b) {
+    const bool val = a.rank_by == "validation" && b.rank_by == "validation";
+    const std::string metric = val ? "best val acc" : "final test acc";
+    auto main_stat = [&](const ConfigSummary* c) { return c ? (val ? c->best_validation : c->final_test) : Stat{}; };
+
+    std::map<std::string, const ConfigSummary*> in_b;
+    for (const ConfigSummary& c : b.configs) in_b[c.config_id] = &c;
+    std::vector<std::pair<const ConfigSummary*, const ConfigSummary*>> pairs;
+    std::vector<std::string> only_a, only_b;
+    for (const ConfigSummary& c : a.configs) {
+        auto it = in_b.find(c.config_id);
+        if (it == in_b.end()) only_a.push_back(c.label);
+        else pairs.emplace_back(&c, it->second);
+    }
+    std::map<std::string, bool> in_a;
+    for (const ConfigSummary& c : a.configs) in_a[c.config_id] = true;
+    for (const ConfigSummary& c : b.configs)
+        if (!in_a.count(c.config_id)) only_b.push_back(c.label);
+
+    std::string out;
+    if (pairs.empty()) {
+        out += "no configuration in common (by config_id); comparing each side's best configuration:\n\n";
+        if (!a.configs.empty() && !b.configs.empty()) pairs.emplace_back(&a.configs.front(), &b.configs.front());
+    }
+    std::vector<std::vector<std::string>> rows = {{"configuration", "A " + metric, "B " + metric, "B - A",
+                                                   "A final test", "B final test", "B - A", "A runs", "B runs"}};
+    for (const auto& [ca, cb] : pairs) {
+        std::string name = ca->config_id == cb->config_id ? ca->label : ca->label + " | " + cb->label;
+        Stat sa = main_stat(ca), sb = main_stat(cb);
+        rows.push_back({name, fmt_percent_stat(sa), fmt_percent_stat(sb), diff_points(sa.mean, sb.mean),
+                        fmt_percent_stat(ca->final_test), fmt_percent_stat(cb->final_test),
+                        diff_points(ca->final_test.mean, cb->final_test.mean), config_row_runs(ca), config_row_runs(cb)});
+    }
+    out += text_table(rows, {false, true, true, true, true, true, true, false, false});
+    if (!only_a.empty()) {
+        out += "\nonly in A:";
+        for (std::size_t i = 0; i < only_a.size(); ++i) out += (i ? ", " : " ") + only_a[i];
+        out += "\n";
+    }
+    if (!only_b.empty()) {
+        out += "\nonly in B:";
+        for (std::size_t i = 0; i < only_b.size(); ++i) out += (i ? ", " : " ") + only_b[i];
+        out += "\n";
+    }
+    auto best = [](const SweepSummary& s) {
+        return s.configs.empty() ? std::string("-") : s.configs.front().label + " (" + fmt_percent(s.configs.front().rank_value) + " " + s.rank_by + ")";
+    };
+    out += "\nbest in A: " + best(a) + "\nbest in B: " + best(b) + "\n";
+    if (!val) out += "(compared by final test accuracy: " + std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split" : "no validation split") + ")\n";
+    return out;
+}
+
+}  // namespace
+
+std::string compare_text(const fs::path& a, const fs::path& b) {
+    SweepRecord ra = load_results(a), rb = load_results(b);
+    SweepSummary sa = summarize(ra), sb = summarize(rb);
+    std::string out = "A: " + describe(a, ra, sa) + "\nB: " + describe(b, rb, sb) + "\n\n";
+    if (ra.single_run && rb.single_run) return out + compare_runs(ra.runs.front(), rb.runs.front());
+    return out + compare_sweeps(sa, sb);
+}
+
+}  // namespace soma

@@ -1,0 +1,136 @@
+#include "report/format.h"
+
+#include <charconv>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace soma {
+
+std::string xml_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string fmt_fixed(double v, int decimals) {
+    if (std::isnan(v)) return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string fmt_percent(double fraction, int decimals) {
+    if (std::isnan(fraction)) return "-";
+    return fmt_fixed(100.0 * fraction, decimals) + "%";
+}
+
+std::string fmt_percent_stat(const Stat& s, int decimals) {
+    if (s.n == 0) return "-";
+    if (s.n == 1) return fmt_percent(s.mean, decimals);
+    return fmt_fixed(100.0 * s.mean, decimals) + " ± " + fmt_fixed(100.0 * s.std, decimals) + "%";
+}
+
+std::string fmt_stat(const Stat& s, int decimals) {
+    if (s.n == 0) return "-";
+    if (s.n == 1) return fmt_fixed(s.mean, decimals);
+    return fmt_fixed(s.mean, decimals) + " ± " + fmt_fixed(s.std, decimals);
+}
+
+std::string fmt_exact(double v) {
+    if (!std::isfinite(v)) return "";
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : "";
+}
+
+std::string fmt_count(double v) {
+    if (std::isnan(v)) return "-";
+    std::string digits = fmt_fixed(std::fabs(v), 0);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return (v < 0 ? "-" : "") + out;
+}
+
+std::vector<std::string> short_axis_names(const std::vector<std::string>& paths) {
+    auto parts = [](const std::string& p) {
+        std::vector<std::string> out;
+        std::size_t start = 0;
+        for (;;) {
+            std::size_t dot = p.find('.', start);
+            out.push_back(p.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+            if (dot == std::string::npos) return out;
+            start = dot + 1;
+        }
+    };
+    auto tail = [](const std::vector<std::string>& v, std::size_t n) {
+        std::string s;
+        for (std::size_t i = v.size() - std::min(n, v.size()); i < v.size(); ++i) s += (s.empty() ? "" : ".") + v[i];
+        return s;
+    };
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const auto mine = parts(paths[i]);
+        std::size_t n = 1;
+        for (; n < mine.size(); ++n) {
+            bool unique = true;
+            for (std::size_t j = 0; j < paths.size() && unique; ++j)
+                if (j != i && tail(parts(paths[j]), n) == tail(mine, n)) unique = false;
+            if (unique) break;
+        }
+        out.push_back(tail(mine, n));
+    }
+    return out;
+}
+
+std::size_t text_width(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xc0) != 0x80) ++n;
+    return n;
+}
+
+std::string pad(const std::string& s, std::size_t width, bool right) {
+    std::size_t w = text_width(s);
+    if (w >= width) return s;
+    return right ? std::string(width - w, ' ') + s : s + std::string(width - w, ' ');
+}
+
+std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned) {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i) widths.push_back(0);
+            widths[i] = std::max(widths[i], text_width(row[i]));
+        }
+    std::string out;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        std::string line;
+        for (std::size_t i = 0; i < rows[r].size(); ++i) {
+            const bool right = i < right_aligned.size() && right_aligned[i];
+            line += (i ? "  " : "") + pad(rows[r][i], i + 1 == rows[r].size() && !right ? 0 : widths[i], right);
+        }
+        out += line + "\n";
+        if (r == 0) {
+            std::size_t total = 0;
+            for (std::size_t i = 0; i < widths.size(); ++i) total += widths[i] + (i ? 2 : 0);
+            out += std::string(total, '-') + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace soma

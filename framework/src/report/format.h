@@ -1,0 +1,40 @@
+// Number and text formatting shared by the report writers.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "report/stats.h"
+
+namespace soma {
+
+// Escapes & < > " ' for HTML/SVG text and attribute values.
+std::string xml_escape(const std::string& s);
+
+// "-" for NaN; fixed decimals otherwise.
+std::string fmt_fixed(double v, int decimals);
+// A fraction as a percentage: 0.97123 -> "97.12%" ("-" for NaN).
+std::string fmt_percent(double fraction, int decimals = 2);
+// "97.12 ± 0.15%" (just "97.12%" for one value), "-" without values.
+std::string fmt_percent_stat(const Stat& s, int decimals = 2);
+// "3.3 ± 0.6" / "12.5" for plain numbers.
+std::string fmt_stat(const Stat& s, int decimals = 1);
+// Round-tripping shortest form for files; "" for NaN.
+std::string fmt_exact(double v);
+// Thousands grouped: 13002 -> "13,002"; "-" for NaN.
+std::string fmt_count(double v);
+
+// Axis paths shortened to their shortest unique tails, as run ids name them:
+// {"model.activation", "training.seed"} -> {"activation", "seed"}.
+std::vector<std::string> short_axis_names(const std::vector<std::string>& paths);
+
+// Terminal width of UTF-8 text (code points; no wide characters expected).
+std::size_t text_width(const std::string& s);
+// Pads with spaces to width: left-aligned, or right-aligned when right.
+std::string pad(const std::string& s, std::size_t width, bool right = false);
+
+// Aligned plain-text columns; the first row is the header, underlined.
+std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned);
+
+}  // namespace soma

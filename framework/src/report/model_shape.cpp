@@ -1,0 +1,130 @@
+#include "report/model_shape.h"
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace soma {
+
+int ModelShape::total_units() const {
+    int total = 0;
+    for (int u : hidden) total += u;
+    return total;
+}
+
+std::string ModelShape::hidden_label() const {
+    if (hidden.empty()) return "none";
+    std::string s;
+    for (std::size_t i = 0; i < hidden.size(); ++i) s += (i ? "x" : "") + std::to_string(hidden[i]);
+    return s;
+}
+
+namespace {
+
+std::optional<toml::table> parse_value_doc(const std::string& text) {
+    try {
+        return toml::parse("v = " + text);
+    } catch (const toml::parse_error&) {
+        return std::nullopt;
+    }
+}
+
+std::string label_of(const toml::node& n) {
+    if (auto s = n.as_string()) return s->get();
+    if (auto i = n.as_integer()) return std::to_string(i->get());
+    if (auto f = n.as_floating_point()) {
+        std::ostringstream o;
+        o.precision(15);
+        o << f->get();
+        return o.str();
+    }
+    if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+    if (auto a = n.as_array()) {
+        std::string s;
+        for (std::size_t i = 0; i < a->size(); ++i) s += (i ? "x" : "") + label_of(*a->get(i));
+        return s;
+    }
+    if (auto t = n.as_table()) {
+        std::string s;
+        for (auto&& [k, v] : *t) s += (s.empty() ? "" : "_") + std::string(k.str()) + "-" + label_of(v);
+        return s;
+    }
+    std::ostringstream o;
+    n.visit([&](auto&& v) { o << v; });
+    return o.str();
+}
+
+std::optional<std::vector<int>> int_list(const toml::node* n) {
+    if (!n || !n->is_array()) return std::nullopt;
+    std::vector<int> out;
+    for (const toml::node& item : *n->as_array()) {
+        if (!item.is_integer()) return std::nullopt;
+        out.push_back(static_cast<int>(item.as_integer()->get()));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string toml_value_label(const std::string& toml_text) {
+    auto doc = parse_value_doc(toml_text);
+    if (!doc) return toml_text;
+    const toml::node* v = doc->get("v");
+    return v ? label_of(*v) : toml_text;
+}
+
+ModelShape model_shape(const Assignments& assignments, const std::filesystem::path& config_toml) {
+    ModelShape shape;
+    bool have_activation = false;
+    for (const auto& [path, text] : assignments) {
+        auto doc = parse_value_doc(text);
+        if (!doc) continue;
+        const toml::node* v = doc->get("v");
+        if (path == "model.hidden") {
+            if (auto list = int_list(v)) shape.hidden = *list, shape.known = true;
+        } else if (path == "model.activation" && v && v->is_string()) {
+            shape.activation = v->as_string()->get();
+            have_activation = true;
+        }
+    }
+    if (shape.known && have_activation) return shape;
+
+    std::error_code ec;
+    if (config_toml.empty() || !std::filesystem::exists(config_toml, ec)) return shape;
+    toml::table config;
+    try {
+        config = toml::parse_file(config_toml.string());
+    } catch (const toml::parse_error&) {
+        return shape;
+    }
+    const toml::table* model = config["model"].as_table();
+    if (!model) return shape;
+    std::vector<int> hidden;
+    std::string activation;
+    bool found = false;
+    if (auto list = int_list(model->get("hidden"))) {
+        hidden = *list;
+        found = true;
+        if (auto a = model->get_as<std::string>("activation")) activation = a->get();
+    } else if (const toml::array* layers = model->get_as<toml::array>("layers")) {
+        found = true;
+        std::vector<std::string> seen;
+        for (const toml::node& layer : *layers) {
+            const toml::table* t = layer.as_table();
+            if (!t) continue;
+            if (auto u = t->get_as<std::int64_t>("units")) hidden.push_back(static_cast<int>(u->get()));
+            std::string a;
+            if (auto s = t->get_as<std::string>("activation")) a = s->get();
+            if (std::find(seen.begin(), seen.end(), a) == seen.end()) {
+                activation += (seen.empty() ? "" : "/") + a;
+                seen.push_back(a);
+            }
+        }
+    }
+    if (!shape.known && found) shape.hidden = hidden, shape.known = true;
+    if (!have_activation) shape.activation = activation;
+    return shape;
+}
+
+}  // namespace soma

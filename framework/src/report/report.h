@@ -1,0 +1,35 @@
+// Reports on finished runs: `soma report SWEEP_DIR` writes summary.csv,
+// summary.json, report.md and a self-contained report.html into the sweep
+// folder; the ranked table for the terminal; `soma compare A B`.
+//
+// Sweep folder layout (written by the sweep runner):
+//   SWEEP_DIR/sweep.json    {"experiment", "axes", "runs": [{"id", "config_id", "assignments"}]}
+//   SWEEP_DIR/runs/<id>/    config.toml, metrics.csv, summary.json, weights.bin, log.txt
+// A run is finished iff its summary.json exists. A run folder on its own is
+// reported as a sweep of one run. Malformed files throw soma::Error naming
+// the file (and line:column for JSON and CSV).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "util/error.h"  // soma::Error, thrown on malformed input
+
+namespace soma {
+
+struct ReportPaths {
+    std::filesystem::path summary_csv, summary_json, markdown, html;
+};
+
+// Reads everything from disk and writes the four files atomically (for a
+// run folder into its report/ subfolder, beside the run's own summary.json).
+ReportPaths write_report(const std::filesystem::path& sweep_dir);
+
+// The configurations ranked, as aligned text.
+std::string ranked_table_text(const std::filesystem::path& sweep_dir);
+
+// A and B each a run folder or a sweep folder: side by side with differences;
+// sweeps matched configuration by configuration (config_id).
+std::string compare_text(const std::filesystem::path& a, const std::filesystem::path& b);
+
+}  // namespace soma

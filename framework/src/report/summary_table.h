@@ -1,0 +1,26 @@
+// The ranked per-configuration table in three forms: summary.csv,
+// summary.json and aligned text for the terminal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/aggregate.h"
+
+namespace soma {
+
+// The sweep axes other than training.seed (the columns of the table).
+std::vector<std::string> config_axes(const SweepRecord& sweep);
+
+// An assignment's value in id form ("relu", "16x16"), "" when the
+// configuration does not set that axis.
+std::string assignment_label(const ConfigSummary& config, const std::string& axis);
+
+// The failed runs' errors: "seed=3: out of memory; ...".
+std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config);
+
+std::string summary_csv_text(const SweepRecord& sweep, const SweepSummary& summary);
+std::string summary_json_text(const SweepRecord& sweep, const SweepSummary& summary);
+std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary);
+
+}  // namespace soma

@@ -1,0 +1,294 @@
+#include "report/svg_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "report/format.h"
+
+namespace soma {
+
+namespace {
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+double nice_step(double range, int count) {
+    double raw = range / std::max(count, 1);
+    if (!(raw > 0)) return 1;
+    double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double norm = raw / mag;
+    double step = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+    return step * mag;
+}
+
+std::string tick_label(double v, const ChartAxis& axis, double step) {
+    if (!axis.categories.empty()) {
+        long i = std::lround(v);
+        return i >= 0 && i < static_cast<long>(axis.categories.size()) ? axis.categories[static_cast<std::size_t>(i)] : "";
+    }
+    double shown = axis.percent ? v * 100 : v;
+    double shown_step = axis.percent ? step * 100 : step;
+    int decimals = 0;
+    if (shown_step > 0 && shown_step < 1) decimals = static_cast<int>(std::ceil(-std::log10(shown_step) - 1e-9));
+    if (shown_step > 0 && std::fabs(shown_step * std::pow(10.0, decimals) - std::round(shown_step * std::pow(10.0, decimals))) > 1e-6)
+        ++decimals;  // 2.5 steps
+    if (axis.log) {
+        std::ostringstream o;
+        o << shown;
+        return o.str() + (axis.percent ? "%" : "");
+    }
+    if (std::fabs(shown) < 1e-12) shown = 0;
+    std::string s = fmt_fixed(shown, std::min(decimals, 6));
+    return axis.percent ? s + "%" : s;
+}
+
+struct Scale {
+    double lo, hi, a, b;  // data range, pixel range
+    bool log;
+    double operator()(double v) const {
+        double t = log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo)) : (v - lo) / (hi - lo);
+        return a + t * (b - a);
+    }
+};
+
+// The data range of an axis and its ticks.
+void axis_range(const ChartAxis& axis, std::vector<double> values, double& lo, double& hi, std::vector<double>& ticks) {
+    values.erase(std::remove_if(values.begin(), values.end(),
+                                [&](double v) { return !std::isfinite(v) || (axis.log && v <= 0); }),
+                 values.end());
+    if (!axis.categories.empty()) {
+        lo = -0.5;
+        hi = static_cast<double>(axis.categories.size()) - 0.5;
+        for (std::size_t i = 0; i < axis.categories.size(); ++i) ticks.push_back(static_cast<double>(i));
+        return;
+    }
+    lo = values.empty() ? 0 : *std::min_element(values.begin(), values.end());
+    hi = values.empty() ? 1 : *std::max_element(values.begin(), values.end());
+    if (!axis.ticks.empty()) {
+        lo = std::min(lo, *std::min_element(axis.ticks.begin(), axis.ticks.end()));
+        hi = std::max(hi, *std::max_element(axis.ticks.begin(), axis.ticks.end()));
+    }
+    if (std::isfinite(axis.min)) lo = axis.min;
+    if (std::isfinite(axis.max)) hi = axis.max;
+    if (axis.log) {
+        if (!(lo > 0)) lo = 1;
+        if (!(hi > lo)) hi = lo * 10;
+        if (!axis.ticks.empty()) {
+            ticks = axis.ticks;
+        } else {
+            for (double d = std::pow(10.0, std::floor(std::log10(lo))); d <= hi * 1.0001; d *= 10)
+                for (double m : {1.0, 2.0, 5.0})
+                    if (d * m >= lo * 0.9999 && d * m <= hi * 1.0001) ticks.push_back(d * m);
+        }
+        // A little room so end points are not on the frame.
+        double pad = (std::log10(hi) - std::log10(lo)) * 0.06;
+        if (pad == 0) pad = 0.3;
+        if (!std::isfinite(axis.min)) lo = std::pow(10.0, std::log10(lo) - pad);
+        if (!std::isfinite(axis.max)) hi = std::pow(10.0, std::log10(hi) + pad);
+        return;
+    }
+    if (hi <= lo) {
+        double d = lo == 0 ? 1 : std::fabs(lo) * 0.05;
+        lo -= d, hi += d;
+    }
+    if (!axis.ticks.empty()) {
+        ticks = axis.ticks;
+        return;
+    }
+    double step = nice_step(hi - lo, 5);
+    if (axis.integer) step = std::max(1.0, std::round(step));
+    if (!std::isfinite(axis.min)) lo = std::floor(lo / step + 1e-9) * step;
+    if (!std::isfinite(axis.max)) hi = std::ceil(hi / step - 1e-9) * step;
+    if (hi <= lo) hi = lo + step;
+    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-6; t += step) ticks.push_back(t);
+}
+
+double tick_step(const std::vector<double>& ticks) {
+    double step = 0;
+    for (std::size_t i = 1; i < ticks.size(); ++i) {
+        double d = std::fabs(ticks[i] - ticks[i - 1]);
+        if (d > 0 && (step == 0 || d < step)) step = d;
+    }
+    return step;
+}
+
+}  // namespace
+
+std::string palette_color(std::size_t index) {
+    static const char* const colors[] = {"#1f77b4", "#e8590c", "#2b9348", "#c92a2a", "#7048e8",
+                                         "#8c564b", "#d6336c", "#495057", "#a89f00", "#0c8599"};
+    static const char* const darker[] = {"#0b3d66", "#8a3206", "#15522a", "#7a1414", "#3b1f99",
+                                         "#4e2f28", "#85163e", "#212529", "#5c5700", "#064a56"};
+    return index < 10 ? colors[index] : darker[index % 10];
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+    std::vector<double> ticks;
+    double step = nice_step(hi - lo, count);
+    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-6; t += step) ticks.push_back(t);
+    return ticks;
+}
+
+std::string render_svg(const LineChart& c) {
+    // Legend size: one row per series to the right of the plot.
+    std::size_t longest = c.legend_title.size();
+    for (const ChartSeries& s : c.series) longest = std::max(longest, s.name.size());
+    const double legend_w = std::min(330.0, 34.0 + 6.6 * static_cast<double>(longest));
+    const double left = 66, right = legend_w + 18, top = 34, bottom = 50;
+    const double legend_h = 22.0 + 18.0 * static_cast<double>(c.series.size());
+    const double height = std::max<double>(c.height, top + legend_h + 10);
+    const double width = c.width;
+    const double pw = width - left - right, ph = height - top - bottom;
+
+    std::vector<double> xs, ys;
+    bool any_sets_range = false;
+    for (const ChartSeries& s : c.series) any_sets_range |= s.sets_range;
+    for (const ChartSeries& s : c.series) {
+        if (any_sets_range && !s.sets_range) continue;
+        xs.insert(xs.end(), s.x.begin(), s.x.end());
+        ys.insert(ys.end(), s.y.begin(), s.y.end());
+        ys.insert(ys.end(), s.lo.begin(), s.lo.end());
+        ys.insert(ys.end(), s.hi.begin(), s.hi.end());
+    }
+    double xlo, xhi, ylo, yhi;
+    std::vector<double> xticks, yticks;
+    axis_range(c.x, xs, xlo, xhi, xticks);
+    axis_range(c.y, ys, ylo, yhi, yticks);
+    const Scale X{xlo, xhi, left, left + pw, c.x.log};
+    const Scale Y{ylo, yhi, top + ph, top, c.y.log};
+    const double xstep = tick_step(xticks), ystep = tick_step(yticks);
+
+    std::ostringstream o;
+    const std::string id = xml_escape(c.id);
+    o << "<svg" << (c.standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "")
+      << " class=\"chart\" role=\"img\" width=\"" << num(width)
+      << "\" height=\"" << num(height) << "\" viewBox=\"0 0 " << num(width) << " " << num(height)
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    o << "<title>" << xml_escape(c.title) << "</title>\n";
+    o << "<defs><clipPath id=\"" << id << "-plot\"><rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\""
+      << num(pw) << "\" height=\"" << num(ph) << "\"/></clipPath></defs>\n";
+    o << "<rect x=\"0\" y=\"0\" width=\"" << num(width) << "\" height=\"" << num(height) << "\" fill=\"#ffffff\"/>\n";
+    o << "<text x=\"" << num(left) << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\" fill=\"#212529\">"
+      << xml_escape(c.title) << "</text>\n";
+
+    // Grid and ticks.
+    o << "<g stroke=\"#e9ecef\" stroke-width=\"1\">\n";
+    for (double t : yticks)
+        if (t >= ylo - 1e-12 && t <= yhi + 1e-12)
+            o << "<line x1=\"" << num(left) << "\" x2=\"" << num(left + pw) << "\" y1=\"" << num(Y(t)) << "\" y2=\""
+              << num(Y(t)) << "\"/>\n";
+    for (double t : xticks)
+        if (t >= xlo - 1e-12 && t <= xhi + 1e-12)
+            o << "<line y1=\"" << num(top) << "\" y2=\"" << num(top + ph) << "\" x1=\"" << num(X(t)) << "\" x2=\""
+              << num(X(t)) << "\"/>\n";
+    o << "</g>\n";
+    o << "<g fill=\"#495057\" font-size=\"11\">\n";
+    for (double t : yticks)
+        if (t >= ylo - 1e-12 && t <= yhi + 1e-12)
+            o << "<text x=\"" << num(left - 6) << "\" y=\"" << num(Y(t) + 4) << "\" text-anchor=\"end\">"
+              << xml_escape(tick_label(t, c.y, ystep)) << "</text>\n";
+    for (double t : xticks)
+        if (t >= xlo - 1e-12 && t <= xhi + 1e-12)
+            o << "<text x=\"" << num(X(t)) << "\" y=\"" << num(top + ph + 16) << "\" text-anchor=\"middle\">"
+              << xml_escape(tick_label(t, c.x, xstep)) << "</text>\n";
+    o << "</g>\n";
+    o << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(pw) << "\" height=\"" << num(ph)
+      << "\" fill=\"none\" stroke=\"#adb5bd\"/>\n";
+    o << "<text x=\"" << num(left + pw / 2) << "\" y=\"" << num(height - 10) << "\" text-anchor=\"middle\" fill=\"#212529\">"
+      << xml_escape(c.x.label) << "</text>\n";
+    o << "<text transform=\"translate(16 " << num(top + ph / 2) << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#212529\">"
+      << xml_escape(c.y.label) << "</text>\n";
+
+    auto ok = [&](double x, double y) {
+        return std::isfinite(x) && std::isfinite(y) && (!c.x.log || x > 0) && (!c.y.log || y > 0);
+    };
+    // Bands first, then lines (emphasised last, on top).
+    o << "<g clip-path=\"url(#" << id << "-plot)\">\n";
+    for (std::size_t i = 0; i < c.series.size(); ++i) {
+        const ChartSeries& s = c.series[i];
+        if (s.lo.size() != s.x.size() || s.hi.size() != s.x.size()) continue;
+        const std::string color = s.color.empty() ? palette_color(i) : s.color;
+        std::string fwd, back;
+        for (std::size_t k = 0; k < s.x.size(); ++k) {
+            if (!ok(s.x[k], s.lo[k]) || !ok(s.x[k], s.hi[k])) continue;
+            fwd += num(X(s.x[k])) + "," + num(Y(s.hi[k])) + " ";
+            back = num(X(s.x[k])) + "," + num(Y(s.lo[k])) + " " + back;
+        }
+        if (!fwd.empty())
+            o << "<polygon points=\"" << fwd << back << "\" fill=\"" << xml_escape(color)
+              << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < c.series.size(); ++i)
+        if (!c.series[i].emphasis) order.push_back(i);
+    for (std::size_t i = 0; i < c.series.size(); ++i)
+        if (c.series[i].emphasis) order.push_back(i);
+    for (std::size_t i : order) {
+        const ChartSeries& s = c.series[i];
+        const std::string color = xml_escape(s.color.empty() ? palette_color(i) : s.color);
+        const double w = s.emphasis ? 3.2 : s.dashed ? 1.3 : 1.8;
+        const bool dash = s.dashed || i >= 10;
+        std::string points;
+        auto flush = [&] {
+            if (!points.empty())
+                o << "<polyline points=\"" << points << "\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\""
+                  << num(w) << "\" stroke-linejoin=\"round\"" << (dash ? (s.dashed ? " stroke-dasharray=\"4 3\"" : " stroke-dasharray=\"6 3\"") : "")
+                  << "/>\n";
+            points.clear();
+        };
+        for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+            if (!ok(s.x[k], s.y[k])) { flush(); continue; }
+            points += num(X(s.x[k])) + "," + num(Y(s.y[k])) + " ";
+        }
+        flush();
+        for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+            if (!ok(s.x[k], s.y[k])) continue;
+            std::string xs_label = c.x.categories.empty() ? tick_label(s.x[k], ChartAxis{}, 0.001)
+                                                          : tick_label(s.x[k], c.x, 1);
+            std::string tip = s.name + ": " + c.x.label + " " + xs_label + ", " + c.y.label + " " +
+                              (c.y.percent ? fmt_percent(s.y[k], 2) : fmt_fixed(s.y[k], 4));
+            o << "<circle cx=\"" << num(X(s.x[k])) << "\" cy=\"" << num(Y(s.y[k])) << "\" r=\""
+              << (s.emphasis ? "3.2" : s.dashed ? "1.8" : "2.4") << "\" fill=\"" << (s.dashed ? "#ffffff" : color)
+              << "\" stroke=\"" << color << "\"><title>" << xml_escape(tip)
+              << "</title></circle>\n";
+        }
+    }
+    o << "</g>\n";
+
+    // Legend.
+    const double lx = left + pw + 16;
+    double ly = top + 4;
+    o << "<g font-size=\"11\" fill=\"#212529\">\n";
+    if (!c.legend_title.empty()) {
+        o << "<text x=\"" << num(lx) << "\" y=\"" << num(ly + 8) << "\" font-weight=\"bold\">" << xml_escape(c.legend_title)
+          << "</text>\n";
+        ly += 18;
+    }
+    const std::size_t max_chars = static_cast<std::size_t>((legend_w - 34) / 6.6);
+    for (std::size_t i = 0; i < c.series.size(); ++i) {
+        const ChartSeries& s = c.series[i];
+        const std::string color = xml_escape(s.color.empty() ? palette_color(i) : s.color);
+        std::string name = s.name;
+        if (name.size() > max_chars) {
+            std::size_t cut = max_chars - 1;
+            while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80) --cut;  // UTF-8 boundary
+            name = name.substr(0, cut) + "\xe2\x80\xa6";
+        }
+        o << "<g><title>" << xml_escape(s.name) << "</title><line x1=\"" << num(lx) << "\" x2=\"" << num(lx + 22)
+          << "\" y1=\"" << num(ly + 4) << "\" y2=\"" << num(ly + 4) << "\" stroke=\"" << color << "\" stroke-width=\""
+          << (s.emphasis ? "3.2" : s.dashed ? "1.3" : "2") << "\""
+          << (s.dashed ? " stroke-dasharray=\"4 3\"" : i >= 10 ? " stroke-dasharray=\"6 3\"" : "") << "/><text x=\""
+          << num(lx + 28) << "\" y=\"" << num(ly + 8) << "\"" << (s.emphasis ? " font-weight=\"bold\"" : "") << ">"
+          << xml_escape(name) << "</text></g>\n";
+        ly += 18;
+    }
+    o << "</g>\n</svg>\n";
+    return o.str();
+}
+
+}  // namespace soma
