@@ -12,6 +12,8 @@ using Args = std::vector<std::string>;
 int run(const Args& args);
 int plugins(const Args& args);
 int data(const Args& args);
+int report(const Args& args);
+int compare(const Args& args);
 
 // Thrown for a bad command line; main prints it with the usage.
 struct UsageError {

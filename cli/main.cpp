@@ -14,8 +14,11 @@ const char* kUsage =
     "usage: soma COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N]\n"
-    "                         train what the experiment describes; write a run folder\n"
+    "  run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N] [--jobs N]\n"
+    "                         train what the experiment describes; a [sweep] runs every\n"
+    "                         combination (N at a time), resumes, and writes a report\n"
+    "  report SWEEP_DIR       (re)write a sweep's summary and report; print the ranking\n"
+    "  compare A B            two runs' or sweeps' summaries side by side\n"
     "  plugins                list every plugin found: kind, name, version, file\n"
     "  data fetch NAME        fetch and convert a dataset (mnist, fashion-mnist)\n"
     "  data list              the dataset names and where they are cached\n";
@@ -31,7 +34,7 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const Args args(argv + 2, argv + argc);
     const std::map<std::string, int (*)(const Args&)> commands = {
-        {"run", run}, {"plugins", plugins}, {"data", data}};
+        {"run", run}, {"plugins", plugins}, {"data", data}, {"report", report}, {"compare", compare}};
     try {
         auto it = commands.find(command);
         if (it == commands.end()) throw UsageError{"unknown command '" + command + "'"};

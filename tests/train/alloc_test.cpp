@@ -9,6 +9,7 @@
 
 #include "data/batcher.h"
 #include "train/session.h"
+#include "train/threads.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
 
@@ -94,7 +95,7 @@ TEST(Allocation, SteadyStateTrainingStepAllocatesNothing) {
             Dataset data = make_synthetic(1000, 10, 1);
             Experiment e = test::synthetic_experiment(act, {16, 16}, 1);
             e.training.batch_size = batch;
-            apply_threads(1);
+            apply_threads(1, e.model, data.features(), data.classes, batch);
             TrainingSession session(test::registry(), e.model, e.training, data.features(), data.classes, batch);
             Batcher batcher(data.train, data.features(), batch, 1, true);
             std::vector<float> x(static_cast<std::size_t>(batch) * data.features());

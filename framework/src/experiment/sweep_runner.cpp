@@ -112,11 +112,14 @@ struct Child {
     std::chrono::steady_clock::time_point start;
 };
 
-pid_t spawn_run(const fs::path& exe, const fs::path& run_dir, int threads) {
+// threads > 0 is passed on; 0 leaves the choice to the run (auto_threads)
+// within cap, the run's share of the cores, given as OMP_NUM_THREADS.
+pid_t spawn_run(const fs::path& exe, const fs::path& run_dir, int threads, int cap) {
     const fs::path log = run_dir / "log.txt";
     const std::string config = (run_dir / "config.toml").string();
     const std::string out = run_dir.string();
     const std::string threads_arg = std::to_string(threads);
+    const std::string cap_value = std::to_string(cap);
     pid_t pid = ::fork();
     if (pid < 0) throw Error(std::string("cannot start a run: fork failed: ") + std::strerror(errno));
     if (pid == 0) {
@@ -131,8 +134,9 @@ pid_t spawn_run(const fs::path& exe, const fs::path& run_dir, int threads) {
         }
         int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-        const char* argv[] = {exe.c_str(), "run", config.c_str(), "--out", out.c_str(), "--threads",
-                              threads_arg.c_str(), nullptr};
+        ::setenv("OMP_NUM_THREADS", cap_value.c_str(), 1);
+        const char* argv[] = {exe.c_str(), "run", config.c_str(), "--out", out.c_str(),
+                              threads > 0 ? "--threads" : nullptr, threads_arg.c_str(), nullptr};
         ::execv(exe.c_str(), const_cast<char* const*>(argv));
         std::fprintf(stderr, "cannot execute %s: %s\n", exe.c_str(), std::strerror(errno));
         ::_exit(127);
@@ -185,7 +189,10 @@ bool run_finished(const fs::path& run_dir) {
 
 int threads_per_run(const Experiment& experiment, const SweepOptions& options) {
     if (options.threads > 0) return options.threads;
-    if (experiment.training.threads > 0) return experiment.training.threads;
+    return experiment.training.threads;
+}
+
+int cores_per_run(const SweepOptions& options) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::max(1, cores / std::max(1, options.jobs));
 }
@@ -237,7 +244,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ost
             queue.pop_front();
             const fs::path run_dir = outcome.dir / "runs" / sweep.runs[i].id;
             const int threads = threads_per_run(sweep.runs[i].experiment, options);
-            pid_t pid = spawn_run(options.soma_exe, run_dir, threads);
+            pid_t pid = spawn_run(options.soma_exe, run_dir, threads, cores_per_run(options));
             running[pid] = Child{pid, i, std::chrono::steady_clock::now()};
         }
         if (g_stop_signal) {

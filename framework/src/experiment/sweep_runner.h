@@ -23,7 +23,7 @@ struct SweepOptions {
     std::filesystem::path out;           // "" = output.dir / name
     std::vector<std::string> overrides;  // --set
     int jobs = 1;                        // runs at once
-    int threads = 0;                     // per run; 0 = the experiment's, else cores / jobs
+    int threads = 0;                     // per run; 0 = the experiment's, else chosen by each run
     std::filesystem::path soma_exe;      // the executable that runs one run
     std::string resume_command;          // printed when interrupted
 };
@@ -40,8 +40,10 @@ std::filesystem::path sweep_folder(const Sweep& sweep, const SweepOptions& optio
 // Whether runs/<id>/summary.json marks a finished run (ok or diverged).
 bool run_finished(const std::filesystem::path& run_dir);
 
-// The thread count each run gets.
+// The thread count each run is told (0 = its own choice, see auto_threads)
+// and the most it may use: the cores divided among the jobs.
 int threads_per_run(const Experiment& experiment, const SweepOptions& options);
+int cores_per_run(const SweepOptions& options);
 
 SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ostream& out);
 

@@ -2,8 +2,6 @@
 // TrainingSession, evaluation after each epoch, observers told as it goes.
 #include "train/trainer.h"
 
-#include <omp.h>
-
 #include <chrono>
 #include <cmath>
 
@@ -11,21 +9,16 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "train/session.h"
+#include "train/threads.h"
 #include "util/error.h"
 
 namespace soma {
-
-int apply_threads(int threads) {
-    const int n = threads > 0 ? threads : omp_get_num_procs();
-    omp_set_num_threads(n);
-    return n;
-}
 
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
                 TrainObserver* observer) {
     const TrainingConfig& tc = experiment.training;
     RunResult result;
-    result.threads = apply_threads(tc.threads);
+    result.threads = apply_threads(tc.threads, experiment.model, data.features(), data.classes, tc.batch_size);
     result.classes = data.classes;
     if (data.train.size() == 0) throw Error("dataset '" + data.name + "' has no training samples");
 

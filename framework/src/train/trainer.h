@@ -47,9 +47,6 @@ public:
     virtual void on_epoch(const EpochMetrics&, const RunResult&, Network&) {}
 };
 
-// Threads for oneDNN: 0 means all cores. Applies to the calling process.
-int apply_threads(int threads);
-
 // Trains the experiment's model on the dataset. The registry must outlive
 // the call. Deterministic for the same seed and thread count.
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,

@@ -1,0 +1,22 @@
+// soma report SWEEP_DIR | soma compare A B
+#include <iostream>
+
+#include "commands.h"
+#include "report/report.h"
+
+namespace soma::cli {
+
+int report(const Args& args) {
+    if (args.size() != 1) throw UsageError{"report takes one sweep folder"};
+    ReportPaths paths = write_report(args[0]);
+    std::cout << ranked_table_text(args[0]) << "\nreport: " << paths.html.string() << "\n";
+    return 0;
+}
+
+int compare(const Args& args) {
+    if (args.size() != 2) throw UsageError{"compare takes two run or sweep folders"};
+    std::cout << compare_text(args[0], args[1]);
+    return 0;
+}
+
+}  // namespace soma::cli

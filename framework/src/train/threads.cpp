@@ -1,0 +1,33 @@
+#include "train/threads.h"
+
+#include <omp.h>
+
+namespace soma {
+
+double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch) {
+    double total = 0;
+    int width = inputs;
+    for (const LayerConfig& l : model.layers) {
+        if (l.units > 0) {
+            total += static_cast<double>(width) * l.units;
+            width = l.units;
+        }
+    }
+    total += static_cast<double>(width) * classes;
+    return total * batch;
+}
+
+int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores) {
+    constexpr double kParallelFrom = 2.0e6;
+    return step_multiply_adds(model, inputs, classes, batch) < kParallelFrom ? 1 : cores;
+}
+
+int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch) {
+    // Read once: omp_set_num_threads below changes what it reports later.
+    static const int available = omp_get_max_threads();
+    const int n = requested > 0 ? requested : auto_threads(model, inputs, classes, batch, available);
+    omp_set_num_threads(n);
+    return n;
+}
+
+}  // namespace soma

@@ -1,0 +1,72 @@
+// Running the soma executable from tests, and small file helpers.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace soma::test {
+
+namespace fs = std::filesystem;
+
+inline const std::string kSoma = SOMA_BINARY_DIR "/bin/soma";
+
+struct Result {
+    int status = -1;
+    std::string output;  // stdout and stderr together
+};
+
+// Runs `soma ARGS` through the shell in dir; SOMA_DATA_DIR points at data_dir.
+inline Result soma(const std::string& args, const fs::path& dir, const fs::path& data_dir = {}) {
+    std::string cmd = "cd '" + dir.string() + "' && ";
+    if (!data_dir.empty()) cmd += "SOMA_DATA_DIR='" + data_dir.string() + "' ";
+    cmd += "'" + kSoma + "' " + args + " 2>&1";
+    Result r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf;
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+inline std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline void write(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+}
+
+// A fresh temporary folder per test, removed afterwards.
+class TempDir {
+public:
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "soma_cli_XXXXXX").string();
+        path_ = ::mkdtemp(tmpl.data());
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+inline std::size_t count_files_named(const fs::path& dir, const std::string& part) {
+    std::size_t n = 0;
+    for (auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().filename().string().find(part) != std::string::npos) ++n;
+    return n;
+}
+
+}  // namespace soma::test

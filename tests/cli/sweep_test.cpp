@@ -1,0 +1,193 @@
+// Sweeps through the executable: every run, --jobs, resume after kill -9,
+// diverged and failed runs, the report.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "cli_util.h"
+#include "data/idx.h"
+#include "data/synthetic.h"
+
+namespace soma::test {
+namespace {
+
+std::string sweep_toml(int epochs, int train, const std::string& extra_axes = "") {
+    return R"(
+[experiment]
+name = "sweep"
+[data]
+dataset = "synthetic"
+synthetic_train = )" + std::to_string(train) + R"(
+synthetic_test = 100
+[model]
+hidden = [16]
+[training]
+epochs = )" + std::to_string(epochs) + R"(
+batch_size = 32
+[training.optimizer]
+name = "sgd"
+learning_rate = 0.3
+[sweep]
+"model.activation" = ["sigmoid", "relu"]
+"model.hidden" = [[8], [16, 16]]
+"training.seed" = [1, 2]
+)" + extra_axes;
+}
+
+std::vector<fs::path> run_dirs(const fs::path& sweep) {
+    std::vector<fs::path> dirs;
+    for (auto& e : fs::directory_iterator(sweep / "runs")) dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    return dirs;
+}
+
+TEST(Sweep, RunsEveryCombinationAndWritesTheReport) {
+    TempDir t;
+    write(t.path() / "s.toml", sweep_toml(2, 300));
+    Result r = soma("run s.toml --out out --jobs 2", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("8 runs, 2 at a time"), std::string::npos) << r.output;
+    auto dirs = run_dirs(t.path() / "out");
+    ASSERT_EQ(dirs.size(), 8u);
+    EXPECT_TRUE(fs::exists(t.path() / "out/runs/activation=relu,hidden=16x16,seed=2/summary.json"));
+    for (const auto& d : dirs) EXPECT_NE(read(d / "summary.json").find("\"status\": \"ok\""), std::string::npos) << d;
+    for (const char* f : {"experiment.toml", "sweep.json", "summary.csv", "summary.json", "report.md", "report.html"})
+        EXPECT_TRUE(fs::exists(t.path() / "out" / f)) << f;
+    EXPECT_NE(r.output.find("report: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("activation=relu,hidden=16x16"), std::string::npos) << r.output;
+    EXPECT_EQ(count_files_named(t.path() / "out", ".tmp"), 0u);
+
+    // Running it again repeats nothing.
+    Result again = soma("run s.toml --out out --jobs 2", t.path());
+    ASSERT_EQ(again.status, 0) << again.output;
+    EXPECT_NE(again.output.find("resuming: 8 of 8 runs already finished"), std::string::npos) << again.output;
+}
+
+TEST(Sweep, JobsDoNotChangeTheMetrics) {
+    TempDir t;
+    write(t.path() / "s.toml", sweep_toml(2, 300));
+    ASSERT_EQ(soma("run s.toml --out one --jobs 1", t.path()).status, 0);
+    ASSERT_EQ(soma("run s.toml --out two --jobs 2", t.path()).status, 0);
+    auto accuracy_columns = [](const std::string& csv) {
+        std::string out;
+        std::istringstream in(csv);
+        for (std::string line; std::getline(in, line);) {
+            // epoch,train_loss,train_accuracy,test_loss,test_accuracy: everything but the timings
+            std::size_t cut = 0;
+            for (int i = 0; i < 5; ++i) cut = line.find(',', cut + 1);
+            out += line.substr(0, cut) + "\n";
+        }
+        return out;
+    };
+    for (const auto& d : run_dirs(t.path() / "one")) {
+        const fs::path other = t.path() / "two/runs" / d.filename();
+        EXPECT_EQ(accuracy_columns(read(d / "metrics.csv")), accuracy_columns(read(other / "metrics.csv"))) << d;
+    }
+}
+
+TEST(Sweep, KilledAndRestartedLosesNothingAndRepeatsNothing) {
+    TempDir t;
+    write(t.path() / "s.toml", sweep_toml(6, 2000));
+    const fs::path out = t.path() / "out";
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::chdir(t.path().c_str());
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execl(kSoma.c_str(), kSoma.c_str(), "run", "s.toml", "--out", "out", "--jobs", "1", (char*)nullptr);
+        ::_exit(127);
+    }
+    // Wait until two runs have finished, then kill the sweep without warning.
+    auto finished = [&] {
+        std::map<std::string, std::pair<ino_t, long>> f;
+        if (!fs::exists(out / "runs")) return f;
+        for (auto& e : fs::directory_iterator(out / "runs")) {
+            struct stat st;
+            if (::stat((e.path() / "summary.json").c_str(), &st) == 0)
+                f[e.path().filename().string()] = {st.st_ino, st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L};
+        }
+        return f;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (finished().size() < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the child run dies with its parent
+    const auto before = finished();
+    ASSERT_GE(before.size(), 2u);
+    ASSERT_LT(before.size(), 8u) << "the sweep finished before it could be killed";
+
+    Result r = soma("run s.toml --out out --jobs 1", t.path());  // the same command again
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("resuming: " + std::to_string(before.size()) + " of 8"), std::string::npos) << r.output;
+    const auto after = finished();
+    EXPECT_EQ(after.size(), 8u);
+    for (const auto& [id, stamp] : before) {
+        ASSERT_TRUE(after.count(id)) << id;
+        EXPECT_EQ(after.at(id), stamp) << id << " was run again";
+        EXPECT_EQ(r.output.find("] " + id + ":"), std::string::npos) << id << " was run again";
+    }
+    EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
+}
+
+TEST(Sweep, DivergedAndFailedRunsAreMarkedAndTheSweepGoesOn) {
+    TempDir t;
+    // A test file cut short makes one run fail when it loads its data.
+    Dataset d = make_synthetic(200, 50, 1);
+    const fs::path data = t.path() / "data";
+    fs::create_directories(data);
+    write_idx(data / "train-images", {200, 28, 28}, d.train.images);
+    write_idx(data / "train-labels", {200}, d.train.labels);
+    write_idx(data / "test-images", {50, 28, 28}, d.test.images);
+    write_idx(data / "test-labels", {50}, d.test.labels);
+    std::string bytes = read(data / "test-images");
+    write(data / "cut-images", bytes.substr(0, bytes.size() - 100));
+    write(t.path() / "s.toml", R"(
+[data]
+dataset = "idx"
+train_images = "data/train-images"
+train_labels = "data/train-labels"
+test_images = "data/test-images"
+test_labels = "data/test-labels"
+[model]
+hidden = [32]
+activation = "relu"
+[training]
+epochs = 3
+loss = "mse"
+[sweep]
+mode = "zip"
+"training.optimizer.learning_rate" = [0.1, 1000000.0, 0.1]
+"data.test_images" = ["data/test-images", "data/test-images", "data/cut-images"]
+)");
+    Result r = soma("run s.toml --out out", t.path());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("1 of 3 runs failed"), std::string::npos) << r.output;
+    int ok = 0, diverged = 0, failed = 0;
+    for (const auto& dir : run_dirs(t.path() / "out")) {
+        const std::string s = read(dir / "summary.json");
+        ok += s.find("\"status\": \"ok\"") != std::string::npos;
+        diverged += s.find("\"status\": \"diverged\"") != std::string::npos;
+        if (s.find("\"status\": \"failed\"") != std::string::npos) {
+            ++failed;
+            EXPECT_NE(s.find("truncated"), std::string::npos) << s;
+        }
+    }
+    EXPECT_EQ(ok, 1);
+    EXPECT_EQ(diverged, 1);
+    EXPECT_EQ(failed, 1);
+    const std::string html = read(t.path() / "out/report.html");
+    EXPECT_NE(html.find("diverged"), std::string::npos);
+    EXPECT_NE(html.find("failed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace soma::test
