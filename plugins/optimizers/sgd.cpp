@@ -33,6 +33,10 @@ public:
             const float decay = t.decay ? weight_decay_ : 0.f;
             float* w = t.value;
             const float* grad = t.grad;
+            if (momentum_ == 0.f && decay == 0.f) {
+                for (std::size_t i = 0; i < t.size; ++i) w[i] -= lr * grad[i];
+                continue;
+            }
             if (momentum_ == 0.f) {
                 for (std::size_t i = 0; i < t.size; ++i) w[i] -= lr * (grad[i] + decay * w[i]);
                 continue;

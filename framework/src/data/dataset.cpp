@@ -61,7 +61,7 @@ Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base
     if (config.dataset == "mnist") {
         d = load_mnist(data_cache_dir(config));
     } else if (config.dataset == "fashion-mnist") {
-        d = load_fashion_mnist();
+        d = load_fashion_mnist(data_cache_dir(config));
     } else if (config.dataset == "idx") {
         d = dataset_from_idx_files("idx", resolve(config.train_images, "train_images", base_dir),
                                    resolve(config.train_labels, "train_labels", base_dir),
@@ -83,7 +83,7 @@ void fetch_dataset(const std::string& name, const std::filesystem::path& cache_d
     if (name == "mnist") {
         fetch_mnist(cache_dir, log);
     } else if (name == "fashion-mnist") {
-        fetch_fashion_mnist(log);
+        fetch_fashion_mnist(log, cache_dir);
     } else if (name == "synthetic") {
         log << "synthetic: generated from data.synthetic_seed when loaded; nothing to fetch\n";
     } else if (name == "idx") {

@@ -40,7 +40,25 @@ std::filesystem::path fashion_mnist_dir() {
     return env && *env ? std::filesystem::path(env) : std::filesystem::path(kDefaultDir);
 }
 
-Dataset load_fashion_mnist() {
+// The uncompressed copy's file names: the package's without ".gz".
+std::filesystem::path raw_name(const char* gz_name) {
+    std::string n = gz_name;
+    return n.size() > 3 && n.compare(n.size() - 3, 3, ".gz") == 0 ? n.substr(0, n.size() - 3) : n;
+}
+
+bool raw_copy_present(const std::filesystem::path& cache) {
+    if (cache.empty()) return false;
+    for (const char* f : kFashionFiles)
+        if (!std::filesystem::exists(cache / raw_name(f))) return false;
+    return true;
+}
+
+Dataset load_fashion_mnist(const std::filesystem::path& cache_dir) {
+    const auto cache = cache_dir.empty() ? cache_dir : cache_dir / "fashion-mnist";
+    if (raw_copy_present(cache))
+        return dataset_from_idx_files("fashion-mnist", cache / raw_name(kFashionFiles[0]),
+                                      cache / raw_name(kFashionFiles[1]), cache / raw_name(kFashionFiles[2]),
+                                      cache / raw_name(kFashionFiles[3]), 10);
     const auto dir = fashion_mnist_dir();
     if (auto missing = first_missing(dir); !missing.empty())
         throw DatasetMissing("dataset fashion-mnist is not installed: " + missing +
@@ -49,12 +67,30 @@ Dataset load_fashion_mnist() {
                                   dir / kFashionFiles[2], dir / kFashionFiles[3], 10);
 }
 
-void fetch_fashion_mnist(std::ostream& log) {
+// Writes the uncompressed copy (atomically, file by file) into cache/fashion-mnist.
+void write_raw_copy(const std::filesystem::path& cache_dir, std::ostream& log) {
+    if (cache_dir.empty()) return;
+    const auto cache = cache_dir / "fashion-mnist";
+    if (raw_copy_present(cache)) {
+        load_fashion_mnist(cache_dir);  // throws, naming the file, if one is damaged
+        log << "fashion-mnist: uncompressed copy already in " << cache.string() << "\n";
+        return;
+    }
+    const auto dir = fashion_mnist_dir();
+    for (const char* f : kFashionFiles) {
+        IdxArray a = read_idx(dir / f);
+        write_idx(cache / raw_name(f), a.dims, a.data, /*gzip=*/false);
+    }
+    log << "fashion-mnist: wrote an uncompressed copy to " << cache.string() << " (faster start-up)\n";
+}
+
+void fetch_fashion_mnist(std::ostream& log, const std::filesystem::path& cache_dir) {
     const auto dir = fashion_mnist_dir();
     auto missing = first_missing(dir);
     if (missing.empty()) {
         load_fashion_mnist();  // throws, naming the file, if one is damaged
         log << "fashion-mnist: already in " << dir.string() << "\n";
+        write_raw_copy(cache_dir, log);
         return;
     }
     const std::string command = std::string("apt-get install -y ") + kPackage;
@@ -69,6 +105,7 @@ void fetch_fashion_mnist(std::ostream& log) {
         throw Error("fashion-mnist: installed " + std::string(kPackage) + " but " + still + " is still missing");
     load_fashion_mnist();
     log << "fashion-mnist: installed into " << dir.string() << "\n";
+    write_raw_copy(cache_dir, log);
 }
 
 }  // namespace soma

@@ -17,11 +17,15 @@ inline constexpr std::array<const char*, 4> kFashionFiles = {
 // $SOMA_FASHION_MNIST_DIR if set (tests), else /usr/share/datasets/fashion-mnist.
 std::filesystem::path fashion_mnist_dir();
 
-// Throws DatasetMissing (ending "soma data fetch fashion-mnist") if a file is missing.
-Dataset load_fashion_mnist();
+// Reads the uncompressed copy in cache_dir/fashion-mnist when `soma data fetch
+// fashion-mnist` made one (start-up in milliseconds instead of ~0.3 s of
+// gunzip), else the package's .gz files. Throws DatasetMissing (ending
+// "soma data fetch fashion-mnist") if a package file is missing.
+Dataset load_fashion_mnist(const std::filesystem::path& cache_dir = {});
 
 // Installs dataset-fashion-mnist with apt-get when running as root; otherwise
 // throws soma::Error giving the command to run.
-void fetch_fashion_mnist(std::ostream& log);
+// With a cache_dir, also writes the uncompressed copy there.
+void fetch_fashion_mnist(std::ostream& log, const std::filesystem::path& cache_dir = {});
 
 }  // namespace soma

@@ -163,7 +163,10 @@ IdxArray read_idx(const std::filesystem::path& path) {
     if (have > expected)
         throw Error(name + ": " + std::to_string(have - expected) + " unexpected trailing bytes at byte offset " +
                     std::to_string(header + expected) + ": " + says + ", file has " + std::to_string(have));
-    out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
+    // Drop the header in place: a copy would double the peak memory of a
+    // 47 MB training set.
+    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));
+    out.data = std::move(bytes);
     return out;
 }
 

@@ -36,17 +36,19 @@ LossResult loss_forward_backward(LossKind kind, const float* out, const std::int
         const int predicted = argmax(z, classes);
         r.correct += predicted == label;
         if (kind == LossKind::cross_entropy) {
-            // Subtract the max before exp so large logits cannot overflow.
+            // Subtract the max before exp so large logits cannot overflow; the
+            // sum is >= 1 (the max term is exp(0)), so its log is safe.
             const float zmax = z[predicted];
-            double sum = 0;
-            for (int k = 0; k < classes; ++k) sum += std::exp(static_cast<double>(z[k] - zmax));
-            const double log_sum = std::log(sum);
-            r.loss_sum += log_sum - (z[label] - zmax);
-            if (g)
-                for (int k = 0; k < classes; ++k) {
-                    const double p = std::exp(static_cast<double>(z[k] - zmax) - log_sum);
-                    g[k] = static_cast<float>(p - (k == label ? 1.0 : 0.0)) * inv_batch;
-                }
+            float sum = 0;
+            if (g) {
+                for (int k = 0; k < classes; ++k) sum += (g[k] = std::exp(z[k] - zmax));
+                const float scale = inv_batch / sum;
+                for (int k = 0; k < classes; ++k) g[k] *= scale;
+                g[label] -= inv_batch;
+            } else {
+                for (int k = 0; k < classes; ++k) sum += std::exp(z[k] - zmax);
+            }
+            r.loss_sum += static_cast<double>(std::log(sum)) - (z[label] - zmax);
         } else {
             double sum = 0;
             for (int k = 0; k < classes; ++k) {

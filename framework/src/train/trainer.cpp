@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "data/batcher.h"
 #include "plugin/registry.h"
@@ -11,6 +12,7 @@
 #include "train/session.h"
 #include "train/threads.h"
 #include "util/error.h"
+#include "util/startup.h"
 
 namespace soma {
 
@@ -44,6 +46,9 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         const auto start = clock::now();
         while (int b = batcher.next(x.data(), labels.data())) {
             LossResult r = session.step(x.data(), labels.data(), b);
+            if (done == 0 && epoch == 1 && trace_startup())
+                std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
+                             milliseconds_since_start());
             if (!std::isfinite(r.loss_sum)) {
                 diverged = true;
                 break;
