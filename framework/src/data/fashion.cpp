@@ -41,13 +41,14 @@ std::filesystem::path fashion_mnist_dir() {
 }
 
 // The uncompressed copy's file names: the package's without ".gz".
-std::filesystem::path raw_name(const char* gz_name) {
+static std::filesystem::path raw_name(const char* gz_name) {
     std::string n = gz_name;
     return n.size() > 3 && n.compare(n.size() - 3, 3, ".gz") == 0 ? n.substr(0, n.size() - 3) : n;
 }
 
-bool raw_copy_present(const std::filesystem::path& cache) {
-    if (cache.empty()) return false;
+// The copy is of the package's files; a SOMA_FASHION_MNIST_DIR elsewhere has none.
+static bool raw_copy_present(const std::filesystem::path& cache) {
+    if (cache.empty() || fashion_mnist_dir() != kDefaultDir) return false;
     for (const char* f : kFashionFiles)
         if (!std::filesystem::exists(cache / raw_name(f))) return false;
     return true;
@@ -68,8 +69,8 @@ Dataset load_fashion_mnist(const std::filesystem::path& cache_dir) {
 }
 
 // Writes the uncompressed copy (atomically, file by file) into cache/fashion-mnist.
-void write_raw_copy(const std::filesystem::path& cache_dir, std::ostream& log) {
-    if (cache_dir.empty()) return;
+static void write_raw_copy(const std::filesystem::path& cache_dir, std::ostream& log) {
+    if (cache_dir.empty() || fashion_mnist_dir() != kDefaultDir) return;
     const auto cache = cache_dir / "fashion-mnist";
     if (raw_copy_present(cache)) {
         load_fashion_mnist(cache_dir);  // throws, naming the file, if one is damaged
