@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The out-of-tree proof, run by CTest as tooling.out_of_tree:
+#   install this build into a scratch prefix; with the INSTALLED soma only,
+#   scaffold an activation (`soma plugin new`), build it with
+#   find_package(soma), check it (`soma plugin check`, and the project's own
+#   CTest test), run a sweep comparing it with sigmoid; then scaffold, build
+#   and check a layer and an optimizer too.
+# usage: out_of_tree.sh BUILD_DIR   (a complete build: it is installed as is)
+set -euo pipefail
+
+build=${1:?usage: out_of_tree.sh BUILD_DIR}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/soma_out_of_tree.XXXXXX")
+tmp=$(cd "$tmp" && pwd -P)
+trap 'rm -rf "$tmp"' EXIT
+unset SOMA_PLUGIN_PATH
+export OMP_NUM_THREADS=1
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+prefix=$tmp/prefix
+soma=$prefix/bin/soma
+
+step "install $build into $prefix"
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" || { cat "$tmp/install.log"; fail "cmake --install"; }
+[[ -x $soma ]] || fail "no $soma after the install"
+
+step "the installed soma finds its built-in plugins in <prefix>/lib/soma/plugins"
+"$soma" plugins >"$tmp/plugins.txt" 2>&1 || { cat "$tmp/plugins.txt"; fail "soma plugins"; }
+cat "$tmp/plugins.txt"
+for plugin in relu sigmoid dense sgd; do
+    grep -q "$prefix/lib/soma/plugins/$plugin.so" "$tmp/plugins.txt" ||
+        fail "$plugin was not loaded from $prefix/lib/soma/plugins"
+done
+grep -q "$(cd "$build" && pwd -P)/lib/soma/plugins" "$tmp/plugins.txt" &&
+    fail "the installed soma searched the build tree's plugin folder"
+
+step "soma plugin new activation my_swish"
+"$soma" plugin new activation my_swish --dir "$tmp/my_swish"
+for f in my_swish.cpp CMakeLists.txt README.md; do [[ -f $tmp/my_swish/$f ]] || fail "no $f"; done
+
+step "build it against the installed soma"
+cmake -S "$tmp/my_swish" -B "$tmp/my_swish/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/configure.log" ||
+    { cat "$tmp/configure.log"; fail "configure my_swish"; }
+cmake --build "$tmp/my_swish/build" || fail "build my_swish"
+[[ -f $tmp/my_swish/build/my_swish.so ]] || fail "no my_swish.so"
+
+step "soma plugin check"
+"$soma" plugin check "$tmp/my_swish/build/my_swish.so" || fail "plugin check my_swish.so"
+ctest --test-dir "$tmp/my_swish/build" --output-on-failure || fail "the project's own check test"
+
+step "a sweep: my_swish against sigmoid"
+cat >"$tmp/sweep.toml" <<EOF
+[experiment]
+name = "my_swish_vs_sigmoid"
+[data]
+dataset = "synthetic"
+synthetic_train = 300
+synthetic_test = 100
+[model]
+hidden = [16]
+activation = "my_swish"
+[training]
+epochs = 2
+batch_size = 32
+threads = 1
+[training.optimizer]
+name = "sgd"
+learning_rate = 0.3
+[plugins]
+paths = ["$tmp/my_swish/build"]
+[sweep]
+"model.activation" = ["my_swish", "sigmoid"]
+EOF
+(cd "$tmp" && "$soma" run sweep.toml --out "$tmp/sweep" --jobs 1) || fail "soma run sweep.toml"
+runs=0
+for activation in my_swish sigmoid; do
+    summary=$(ls "$tmp"/sweep/runs/*activation="$activation"*/summary.json 2>/dev/null | head -1)
+    [[ -n $summary ]] || fail "no summary.json for activation=$activation under $tmp/sweep/runs"
+    grep -q '"status": "ok"' "$summary" || { cat "$summary"; fail "the $activation run did not succeed"; }
+    runs=$((runs + 1))
+done
+[[ $runs == 2 ]] || fail "expected 2 runs"
+
+step "a layer and an optimizer: new, build, check"
+for kind_name in "layer my_scale" "optimizer my_sgd"; do
+    read -r kind name <<<"$kind_name"
+    "$soma" plugin new "$kind" "$name" --dir "$tmp/$name"
+    cmake -S "$tmp/$name" -B "$tmp/$name/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/configure.log" ||
+        { cat "$tmp/configure.log"; fail "configure $name"; }
+    cmake --build "$tmp/$name/build" || fail "build $name"
+    "$soma" plugin check "$tmp/$name/build/$name.so" || fail "plugin check $name.so"
+done
+
+step "a broken derivative is caught"
+sed -i 's/return sx + (k \* sx) \* (x \* (1.f - sx));/return sx;/' "$tmp/my_swish/my_swish.cpp"
+grep -q 'return sx;' "$tmp/my_swish/my_swish.cpp" || fail "could not break my_swish.cpp"
+cmake --build "$tmp/my_swish/build" >/dev/null || fail "rebuild my_swish"
+if "$soma" plugin check "$tmp/my_swish/build/my_swish.so" >"$tmp/broken.txt"; then
+    cat "$tmp/broken.txt"
+    fail "plugin check passed a wrong derivative"
+fi
+grep -q '^FAIL  activation my_swish: derivative' "$tmp/broken.txt" || { cat "$tmp/broken.txt"; fail "no derivative failure"; }
+
+step "out-of-tree proof passed"
