@@ -12,6 +12,9 @@ function(soma_add_plugin name)
   endif()
   add_library(${name} MODULE ${P_SOURCES})
   target_link_libraries(${name} PRIVATE soma::sdk ${P_LIBS})
+  # No code in a plugin reads floating-point exception flags or errno; without
+  # them GCC may vectorise branch-free selects and math (see soma/math.h).
+  target_compile_options(${name} PRIVATE -fno-trapping-math -fno-math-errno)
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     CXX_VISIBILITY_PRESET hidden

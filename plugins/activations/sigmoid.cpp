@@ -1,9 +1,8 @@
 // sigmoid: the logistic function, the "squishification" of 3Blue1Brown's video.
 //   f(x) = 1 / (1 + e^-x)            f'(x) = f(x) (1 - f(x)) = y (1 - y)
 // The derivative needs only the output, so oneDNN can fuse it into dense.
-#include <cmath>
-
 #include "soma/elementwise.h"
+#include "soma/math.h"
 #include "soma/plugin.h"
 
 namespace {
@@ -11,7 +10,8 @@ namespace {
 struct Sigmoid {
     explicit Sigmoid(const soma::Params&) {}
     static constexpr bool uses_input = false;
-    float f(float x) const { return 1.f / (1.f + std::exp(-x)); }  // exp overflow -> 1/inf = 0
+    // soma::exp vectorises (std::exp does not); exp overflow gives 1/inf = 0.
+    float f(float x) const { return 1.f / (1.f + soma::exp(-x)); }
     float df(float, float y) const { return y * (1.f - y); }
     std::optional<soma::FusedEltwise> fused() const {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_logistic,
