@@ -138,6 +138,44 @@ TEST(Sweep, KilledAndRestartedLosesNothingAndRepeatsNothing) {
     EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
 }
 
+TEST(Sweep, CtrlCStopsCleanlyAndPrintsTheResumeCommand) {
+    TempDir t;
+    write(t.path() / "s.toml", sweep_toml(6, 2000));
+    const fs::path out = t.path() / "out";
+    const fs::path log = t.path() / "log.txt";
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::chdir(t.path().c_str());
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        ::execl(kSoma.c_str(), kSoma.c_str(), "run", "s.toml", "--out", "out", (char*)nullptr);
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    auto summaries = [&] {
+        int n = 0;
+        if (fs::exists(out / "runs"))
+            for (auto& e : fs::directory_iterator(out / "runs")) n += fs::exists(e.path() / "summary.json");
+        return n;
+    };
+    while (summaries() < 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    const std::string text = read(log);
+    EXPECT_NE(text.find("interrupted: finished runs are kept; resume with:"), std::string::npos) << text;
+    EXPECT_NE(text.find("soma run s.toml --out out"), std::string::npos) << text;
+    EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
+    Result r = soma("run s.toml --out out", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("resuming: "), std::string::npos) << r.output;
+    EXPECT_EQ(summaries(), 8);
+}
+
 TEST(Sweep, DivergedAndFailedRunsAreMarkedAndTheSweepGoesOn) {
     TempDir t;
     // A test file cut short makes one run fail when it loads its data.
