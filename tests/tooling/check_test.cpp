@@ -34,6 +34,8 @@ const CheckResult* find(const CheckReport& report, const std::string& name) {
 }
 
 // The report failed exactly the checks named, and has every one of them.
+// The timing is left out: how fast a fixture runs against relu depends on
+// the machine (the built-in plugins' test covers it).
 void expect_failed_only(const CheckReport& report, const std::vector<std::string>& failing) {
     EXPECT_FALSE(report.passed()) << report.text();
     for (const std::string& name : failing) {
@@ -42,7 +44,8 @@ void expect_failed_only(const CheckReport& report, const std::vector<std::string
         EXPECT_FALSE(c->passed) << report.text();
     }
     for (const CheckResult& c : report.checks) {
-        if (std::find(failing.begin(), failing.end(), c.name) == failing.end()) {
+        const bool timing = c.name.size() > 7 && c.name.compare(c.name.size() - 7, 7, ": speed") == 0;
+        if (!timing && std::find(failing.begin(), failing.end(), c.name) == failing.end()) {
             EXPECT_TRUE(c.passed) << c.name << " should pass:\n" << report.text();
         }
     }
