@@ -20,6 +20,9 @@ const char* kUsage =
     "  report SWEEP_DIR       (re)write a sweep's summary and report; print the ranking\n"
     "  compare A B            two runs' or sweeps' summaries side by side\n"
     "  plugins                list every plugin found: kind, name, version, file\n"
+    "  plugin new KIND NAME [--dir DIR]\n"
+    "                         write a plugin project (activation, layer, optimizer)\n"
+    "  plugin check PATH|NAME run soma's checks on a plugin library\n"
     "  data fetch NAME        fetch and convert a dataset (mnist, fashion-mnist)\n"
     "  data list              the dataset names and where they are cached\n";
 
@@ -34,7 +37,7 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const Args args(argv + 2, argv + argc);
     const std::map<std::string, int (*)(const Args&)> commands = {
-        {"run", run}, {"plugins", plugins}, {"data", data}, {"report", report}, {"compare", compare}};
+        {"run", run}, {"plugins", plugins}, {"data", data}, {"report", report}, {"compare", compare}, {"plugin", plugin}};
     try {
         auto it = commands.find(command);
         if (it == commands.end()) throw UsageError{"unknown command '" + command + "'"};
