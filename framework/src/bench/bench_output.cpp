@@ -1,0 +1,313 @@
+// The bench outputs: terminal table, bench.csv, bench.json, bench.html.
+#include <cmath>
+#include <sstream>
+
+#include "bench/bench.h"
+#include "report/format.h"
+#include "report/svg_chart.h"
+#include "util/atomic_file.h"
+#include "util/json.h"
+
+namespace soma {
+
+namespace {
+
+std::string threads_text(const BenchOptions& o) {
+    return o.threads > 0 ? std::to_string(o.threads) : std::string("automatic");
+}
+
+std::string fmt_mb(double v) { return fmt_fixed(v, 1); }
+
+// The experiment report's house style (report/html_report.cpp), the parts a
+// bench page uses.
+const char* const kStyle = R"(
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #212529; background: #f8f9fa;
+       margin: 0; line-height: 1.45; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 28px 48px; background: #ffffff; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 34px 0 10px; border-bottom: 1px solid #dee2e6; padding-bottom: 4px; }
+p.meta { color: #6c757d; margin: 0 0 14px; }
+.headline { background: #e7f5ff; border-left: 5px solid #1f77b4; padding: 12px 16px; margin: 16px 0; font-size: 16px; }
+.headline b { font-size: 17px; }
+.note { color: #6c757d; font-size: 13px; margin: 4px 0 10px; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+th, td { padding: 5px 7px; border-bottom: 1px solid #e9ecef; text-align: left; vertical-align: top; }
+th { background: #f1f3f5; font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.winner td { background: #e7f5ff; font-weight: 600; }
+td.rankcell { position: relative; min-width: 120px; }
+.bar { position: absolute; left: 0; top: 3px; bottom: 3px; background: #a5d8ff; opacity: 0.55; z-index: 0; }
+.barval { position: relative; z-index: 1; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
+svg.chart { display: block; margin: 6px 0 2px; max-width: 100%; height: auto; }
+footer { color: #adb5bd; font-size: 12px; margin-top: 40px; }
+table.bench th { white-space: normal; vertical-align: bottom; }
+)";
+
+// Ticks for a log axis: the 1-2-5 values from the one at or below the
+// smallest value to the one at or above the largest, so there are always
+// at least two.
+std::vector<double> log_ticks(const std::vector<double>& values) {
+    double lo = INFINITY, hi = 0;
+    for (double v : values)
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!(hi > 0)) return {};
+    std::vector<double> all;
+    for (double d = std::pow(10.0, std::floor(std::log10(lo)) - 1); d <= hi * 100; d *= 10)
+        for (double m : {1.0, 2.0, 5.0}) all.push_back(d * m);
+    std::size_t first = 0;
+    while (first + 1 < all.size() && all[first + 1] <= lo * 1.0001) ++first;
+    std::vector<double> ticks;
+    for (std::size_t i = first; i < all.size(); ++i) {
+        ticks.push_back(all[i]);
+        if (all[i] >= hi * 0.9999) break;
+    }
+    return ticks;
+}
+
+bool any_accuracy(const BenchResult& r) {
+    for (const BenchRow& row : r.rows)
+        if (std::isfinite(row.test_accuracy)) return true;
+    return false;
+}
+
+std::vector<std::string> arch_names(const BenchResult& r) {
+    std::vector<std::string> names;
+    for (const BenchRow& row : r.rows) names.push_back(row.architecture);
+    return names;
+}
+
+LineChart throughput_chart(const BenchResult& r) {
+    LineChart c;
+    c.id = "throughput";
+    c.title = "Throughput per architecture (log scale; higher is better)";
+    c.x.label = "architecture";
+    c.x.categories = arch_names(r);
+    c.y.label = "thousand samples/s";
+    c.y.log = true;
+    c.legend_title = "measure";
+    ChartSeries train, infer;
+    train.name = "training, batch " + std::to_string(r.options.batch);
+    infer.name = "inference, batch 256";
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        train.x.push_back(static_cast<double>(i));
+        train.y.push_back(r.rows[i].train_samples_per_second / 1000);
+        infer.x.push_back(static_cast<double>(i));
+        infer.y.push_back(r.rows[i].infer_samples_per_second / 1000);
+    }
+    std::vector<double> all = train.y;
+    all.insert(all.end(), infer.y.begin(), infer.y.end());
+    c.y.ticks = log_ticks(all);
+    c.series = {train, infer};
+    return c;
+}
+
+LineChart latency_chart(const BenchResult& r) {
+    LineChart c;
+    c.id = "latency";
+    c.title = "Batch-1 inference latency (µs, log scale; lower is better)";
+    c.x.label = "architecture";
+    c.x.categories = arch_names(r);
+    c.y.label = "µs per sample";
+    c.y.log = true;
+    c.legend_title = "percentile";
+    ChartSeries p50, p99;
+    p50.name = "p50";
+    p99.name = "p99";
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        p50.x.push_back(static_cast<double>(i));
+        p50.y.push_back(r.rows[i].latency_p50_us);
+        p99.x.push_back(static_cast<double>(i));
+        p99.y.push_back(r.rows[i].latency_p99_us);
+    }
+    p99.dashed = true;
+    std::vector<double> all = p50.y;
+    all.insert(all.end(), p99.y.begin(), p99.y.end());
+    c.y.ticks = log_ticks(all);
+    c.series = {p50, p99};
+    return c;
+}
+
+LineChart accuracy_chart(const BenchResult& r) {
+    LineChart c;
+    c.id = "accuracy";
+    c.title = "Test accuracy against parameters";
+    c.x.label = "parameters (log scale)";
+    c.x.log = true;
+    c.y.label = "test accuracy";
+    c.y.percent = true;
+    c.legend_title = "architecture";
+    for (const BenchRow& row : r.rows) {
+        ChartSeries s;
+        s.name = row.architecture;
+        s.x = {static_cast<double>(row.parameters)};
+        s.y = {row.test_accuracy};
+        c.series.push_back(s);
+    }
+    return c;
+}
+
+}  // namespace
+
+std::string bench_table_text(const BenchResult& r) {
+    std::vector<std::vector<std::string>> rows = {{"architecture", "params", "FLOPs/sample", "threads",
+                                                   "train samples/s", "infer samples/s", "p50 us", "p99 us",
+                                                   "peak MB", "test acc"}};
+    for (const BenchRow& b : r.rows)
+        rows.push_back({b.architecture, fmt_count(static_cast<double>(b.parameters)), fmt_count(b.flops),
+                        std::to_string(b.threads), fmt_count(b.train_samples_per_second),
+                        fmt_count(b.infer_samples_per_second), fmt_fixed(b.latency_p50_us, 1),
+                        fmt_fixed(b.latency_p99_us, 1), fmt_mb(b.peak_memory_mb), fmt_percent(b.test_accuracy)});
+    std::ostringstream o;
+    const BenchOptions& opt = r.options;
+    o << "soma bench: dataset " << opt.data.dataset << " (" << r.train_samples << " train / " << r.test_samples
+      << " test), activation " << opt.activation << ", batch " << opt.batch << ", threads " << threads_text(opt)
+      << "\n";
+    o << "FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
+      << (opt.epochs == 1 ? " epoch" : " epochs") << " after a warm-up epoch; infer: batch 256, inference mode;"
+      << " p50/p99: batch-1 latency over " << opt.latency_samples << " samples; peak MB: VmHWM of the measuring process";
+    if (opt.accuracy_epochs > 0) o << "; test acc after " << opt.accuracy_epochs << " epochs";
+    o << ".\n\n" << text_table(rows, {false, true, true, true, true, true, true, true, true, true});
+    return o.str();
+}
+
+std::string bench_csv(const BenchResult& r) {
+    std::ostringstream o;
+    o << "architecture,parameters,flops_per_sample,threads,batch,train_samples_per_second,"
+         "infer_samples_per_second,latency_p50_us,latency_p99_us,latency_mean_us,peak_memory_mb,test_accuracy,"
+         "accuracy_epochs\n";
+    for (const BenchRow& b : r.rows)
+        o << b.architecture << "," << b.parameters << "," << fmt_exact(b.flops) << "," << b.threads << ","
+          << r.options.batch << "," << fmt_exact(b.train_samples_per_second) << ","
+          << fmt_exact(b.infer_samples_per_second) << "," << fmt_exact(b.latency_p50_us) << ","
+          << fmt_exact(b.latency_p99_us) << "," << fmt_exact(b.latency_mean_us) << "," << fmt_exact(b.peak_memory_mb)
+          << "," << fmt_exact(b.test_accuracy) << "," << b.accuracy_epochs << "\n";
+    return o.str();
+}
+
+std::string bench_json(const BenchResult& r) {
+    const BenchOptions& opt = r.options;
+    JsonWriter w;
+    w.begin_object();
+    w.field("date", r.date).field("machine", r.machine).field("cores", r.cores);
+    w.field("dataset", opt.data.dataset).field("train_samples", r.train_samples).field("test_samples", r.test_samples);
+    w.field("activation", opt.activation).field("batch", opt.batch).field("threads_requested", opt.threads);
+    w.field("timed_epochs", opt.epochs).field("accuracy_epochs", opt.accuracy_epochs);
+    w.field("latency_samples", opt.latency_samples);
+    w.field("flops_per_sample", "2 x multiply-adds of one forward pass (biases and activations not counted)");
+    w.field("peak_memory_mb", "VmHWM of the child process that loaded the data and measured the architecture, 2^20 bytes");
+    w.key("rows").begin_array();
+    for (const BenchRow& b : r.rows) {
+        w.begin_object();
+        w.field("architecture", b.architecture).field("network", b.network);
+        w.field("parameters", b.parameters).field("flops_per_sample", b.flops).field("threads", b.threads);
+        w.field("train_samples_per_second", b.train_samples_per_second);
+        w.field("infer_samples_per_second", b.infer_samples_per_second);
+        w.field("latency_p50_us", b.latency_p50_us).field("latency_p99_us", b.latency_p99_us);
+        w.field("latency_mean_us", b.latency_mean_us).field("peak_memory_mb", b.peak_memory_mb);
+        w.key("test_accuracy");
+        if (std::isfinite(b.test_accuracy)) w.value(b.test_accuracy);
+        else w.null();
+        w.field("accuracy_epochs", b.accuracy_epochs);
+        w.key("epoch_samples_per_second").begin_array();
+        for (double v : b.epoch_samples_per_second) w.value(v);
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    return w.str() + "\n";
+}
+
+std::string bench_html(const BenchResult& r) {
+    const BenchOptions& opt = r.options;
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>soma bench: "
+      << r.rows.size() << " architectures</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n";
+    o << "<h1>Benchmark: architectures against each other</h1>\n";
+    o << "<p class=\"meta\">Dataset <b>" << xml_escape(opt.data.dataset) << "</b> (" << fmt_count(r.train_samples)
+      << " training / " << fmt_count(r.test_samples) << " test samples), activation <code>"
+      << xml_escape(opt.activation) << "</code>, training batch " << opt.batch << ", threads "
+      << xml_escape(threads_text(opt)) << ".<br>Machine: " << xml_escape(r.machine) << ", " << r.cores
+      << (r.cores == 1 ? " core" : " cores") << "; " << xml_escape(r.date) << ".</p>\n";
+
+    // Headline: the fastest to train, and the most accurate when measured.
+    const BenchRow* fastest = nullptr;
+    const BenchRow* best = nullptr;
+    for (const BenchRow& b : r.rows) {
+        if (!fastest || b.train_samples_per_second > fastest->train_samples_per_second) fastest = &b;
+        if (std::isfinite(b.test_accuracy) && (!best || b.test_accuracy > best->test_accuracy)) best = &b;
+    }
+    if (fastest) {
+        o << "<div class=\"headline\">Fastest to train: <b>" << xml_escape(fastest->architecture) << "</b> at "
+          << fmt_count(fastest->train_samples_per_second) << " samples/s";
+        if (best)
+            o << "; most accurate after " << opt.accuracy_epochs << " epochs: <b>" << xml_escape(best->architecture)
+              << "</b> with " << fmt_percent(best->test_accuracy) << " test accuracy ("
+              << fmt_count(static_cast<double>(best->parameters)) << " parameters)";
+        o << ".</div>\n";
+    }
+
+    o << "<h2>Results</h2>\n<table class=\"bench\">\n<thead><tr><th>architecture</th><th class=\"num\">parameters</th>"
+         "<th class=\"num\">FLOPs / sample</th><th class=\"num\">threads</th><th class=\"num\">training samples/s</th>"
+         "<th class=\"num\">inference samples/s</th><th class=\"num\">latency p50 µs</th>"
+         "<th class=\"num\">latency p99 µs</th><th class=\"num\">peak MB</th>";
+    if (any_accuracy(r)) o << "<th class=\"num\">test accuracy</th>";
+    o << "</tr></thead>\n<tbody>\n";
+    double top = 0;
+    for (const BenchRow& b : r.rows) top = std::max(top, b.train_samples_per_second);
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        const BenchRow& b = r.rows[i];
+        const double frac = top > 0 ? b.train_samples_per_second / top : 0;
+        o << "<tr" << (&b == fastest ? " class=\"winner\"" : "") << " title=\"" << xml_escape(b.network) << "\"><td>"
+          << "<code>" << xml_escape(b.architecture) << "</code></td><td class=\"num\">"
+          << fmt_count(static_cast<double>(b.parameters)) << "</td><td class=\"num\">" << fmt_count(b.flops)
+          << "</td><td class=\"num\">" << b.threads << "</td><td class=\"num rankcell\"><span class=\"bar\" "
+          << "style=\"width:" << fmt_fixed(100 * frac, 1) << "%\"></span><span class=\"barval\">"
+          << fmt_count(b.train_samples_per_second) << "</span></td><td class=\"num\">"
+          << fmt_count(b.infer_samples_per_second) << "</td><td class=\"num\">" << fmt_fixed(b.latency_p50_us, 1)
+          << "</td><td class=\"num\">" << fmt_fixed(b.latency_p99_us, 1) << "</td><td class=\"num\">"
+          << fmt_mb(b.peak_memory_mb) << "</td>";
+        if (any_accuracy(r)) o << "<td class=\"num\">" << fmt_percent(b.test_accuracy) << "</td>";
+        o << "</tr>\n";
+    }
+    o << "</tbody></table>\n";
+    o << "<p class=\"note\">FLOPs / sample = 2 × the multiply-adds of one forward pass (biases and activations not "
+         "counted). Training samples/s: median over "
+      << opt.epochs << (opt.epochs == 1 ? " epoch" : " epochs")
+      << " after one warm-up epoch on the training split (shuffle, uint8 scaling and the whole training step). "
+         "Inference: batch 256 in inference mode over the test split, scaling included. Latency: one random test "
+         "sample at a time (scaling, forward, argmax), over "
+      << fmt_count(opt.latency_samples)
+      << " samples after 100 warm-ups. Peak MB: the highest resident memory (VmHWM, 2<sup>20</sup> bytes) of a fresh "
+         "process that loaded the plugins and the data and measured that architecture alone."
+      << (any_accuracy(r) ? " Test accuracy after " + std::to_string(opt.accuracy_epochs) +
+                                " epochs of SGD (learning rate 0.1)."
+                          : std::string())
+      << "</p>\n";
+
+    o << "<h2>Throughput</h2>\n" << render_svg(throughput_chart(r));
+    o << "<h2>Latency</h2>\n" << render_svg(latency_chart(r));
+    if (any_accuracy(r)) {
+        o << "<h2>Accuracy against size</h2>\n" << render_svg(accuracy_chart(r));
+        o << "<p class=\"note\">One point per architecture: what its parameters buy after " << opt.accuracy_epochs
+          << " epochs.</p>\n";
+    }
+    o << "<footer>Generated by <code>soma bench</code>";
+    if (!opt.source.empty()) o << " from <code>" << xml_escape(opt.source.string()) << "</code>";
+    o << ". Also here: bench.csv, bench.json.</footer>\n</main>\n</body>\n</html>\n";
+    return o.str();
+}
+
+BenchPaths write_bench_outputs(const BenchResult& r) {
+    std::filesystem::create_directories(r.options.out);
+    BenchPaths p{r.options.out / "bench.csv", r.options.out / "bench.json", r.options.out / "bench.html"};
+    write_file_atomic(p.csv, bench_csv(r));
+    write_file_atomic(p.json, bench_json(r));
+    write_file_atomic(p.html, bench_html(r));
+    return p;
+}
+
+}  // namespace soma
