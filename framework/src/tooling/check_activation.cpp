@@ -2,6 +2,8 @@
 // (tests/conformance/activation_test.cpp) as report lines, plus a timing.
 #include <algorithm>
 #include <cfloat>
+#include <omp.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -292,6 +294,14 @@ std::string ns(double v) {
 // against relu as the network runs it (oneDNN eltwise_relu). Informative;
 // fails only beyond 50x.
 CheckResult timing(const Activation& act, Support& support) {
+    // One thread: a second OpenMP thread on a busy 2-core machine turns a
+    // microsecond primitive into milliseconds of waiting, which is not the
+    // plugin's speed. Restored when the check ends.
+    struct OneThread {
+        int saved = omp_get_max_threads();
+        OneThread() { omp_set_num_threads(1); }
+        ~OneThread() { omp_set_num_threads(saved); }
+    } one_thread;
     const std::optional<FusedEltwise> fe = act.fused();
     const double generic_ns = time_generic(act);
     double used_ns = generic_ns;

@@ -158,7 +158,7 @@ std::pair<CheckResult, CheckResult> alone(Layer& layer) {
     layer.backward(x.data(), r.data(), nullptr, kBatch);
     for (std::size_t k = 0; k < analytic.size() && !params.bad; ++k) {
         const ParamTensor t = layer.parameters()[k];
-        if (std::vector<float>(t.grad, t.grad + t.size) != analytic[k]) {
+        if (t.size != analytic[k].size() || !std::equal(analytic[k].begin(), analytic[k].end(), t.grad)) {
             params.bad = 1;
             params.first = names[k] + ": other gradients when backward gets dx = null";
         }
