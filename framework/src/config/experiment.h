@@ -70,13 +70,36 @@ struct OptimizerConfig {
     bool operator==(const OptimizerConfig& o) const { return name == o.name && params.values() == o.params.values(); }
 };
 
+// The learning rate over training, as a factor on the optimizer's own rate.
+struct ScheduleConfig {
+    std::string name = "constant";  // constant | step | exponential | cosine
+    double warmup_epochs = 0;       // linear warmup from 0 (any schedule)
+    int step_epochs = 10;           // step: multiply by gamma every step_epochs
+    double gamma = 0.1;             // step; exponential: factor per epoch
+    double min_factor = 0;          // cosine: the factor at the end
+
+    bool operator==(const ScheduleConfig&) const = default;
+};
+
+// Stop when validation accuracy has not improved by more than min_delta for
+// `patience` epochs (0 = never stop early). Needs data.validation > 0.
+struct EarlyStoppingConfig {
+    int patience = 0;
+    double min_delta = 0;
+
+    bool operator==(const EarlyStoppingConfig&) const = default;
+};
+
 struct TrainingConfig {
     int epochs = 10;
     int batch_size = 32;
     OptimizerConfig optimizer;
     std::string loss = "cross_entropy";  // cross_entropy | mse
     std::uint64_t seed = 1;
-    int threads = 0;  // 0 = all cores
+    int threads = 0;        // 0 = soma chooses (train/threads.h)
+    double clip_norm = 0;   // clip the global gradient L2 norm to this (0 = off)
+    ScheduleConfig schedule;
+    EarlyStoppingConfig early_stopping;
 
     bool operator==(const TrainingConfig&) const = default;
 };

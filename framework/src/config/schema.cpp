@@ -20,7 +20,10 @@ const std::map<std::string, std::vector<std::string>>& tables() {
          {"hidden", "activation", "activation_params", "output_activation", "output_activation_params",
           "init", "init_scale", "layers"}},
         {"model.layers", {"type", "units", "activation", "params", "activation_params"}},
-        {"training", {"epochs", "batch_size", "loss", "seed", "threads", "optimizer"}},
+        {"training",
+         {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "optimizer", "schedule", "early_stopping"}},
+        {"training.schedule", {"name", "warmup_epochs", "step_epochs", "gamma", "min_factor"}},
+        {"training.early_stopping", {"patience", "min_delta"}},
         {"training.optimizer", {"name"}},  // plus the optimizer's parameters
         {"output", {"dir", "name", "save_weights"}},
         {"plugins", {"paths"}},

@@ -227,6 +227,50 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
     return m;
 }
 
+// A number in [min, max] (or (min, max] when min_open), else an error at its position.
+double read_number(const Section& s, const std::string& key, double def, double min, double max, bool min_open = false) {
+    const Node* v = s.get(key);
+    if (!v) return def;
+    const std::string path = s.at(key);
+    expect_number(*v, path);
+    const double x = v->number();
+    const bool ok = std::isfinite(x) && (min_open ? x > min : x >= min) && x <= max;
+    if (!ok) {
+        std::string range = std::string(min_open ? "> " : ">= ") + toml_float(min);
+        if (std::isfinite(max)) range += " and <= " + toml_float(max);
+        fail(v->pos, path + ": expected a number " + range + ", got " + toml_text(*v));
+    }
+    return x;
+}
+
+ScheduleConfig read_schedule(const Section& training) {
+    ScheduleConfig c;
+    const Node* table = training.get("schedule");
+    if (!table) return c;
+    expect_type(*table, Node::Type::table, "training.schedule");
+    check_known_keys(*table, "training.schedule", "in [training.schedule]");
+    const Section s{table, "training.schedule"};
+    const double inf = std::numeric_limits<double>::infinity();
+    c.name = s.choice("name", c.name, {"constant", "step", "exponential", "cosine"});
+    c.warmup_epochs = read_number(s, "warmup_epochs", c.warmup_epochs, 0, inf);
+    c.step_epochs = static_cast<int>(s.integer("step_epochs", c.step_epochs, 1));
+    c.gamma = read_number(s, "gamma", c.gamma, 0, 1, /*min_open=*/true);
+    c.min_factor = read_number(s, "min_factor", c.min_factor, 0, 1);
+    return c;
+}
+
+EarlyStoppingConfig read_early_stopping(const Section& training) {
+    EarlyStoppingConfig c;
+    const Node* table = training.get("early_stopping");
+    if (!table) return c;
+    expect_type(*table, Node::Type::table, "training.early_stopping");
+    check_known_keys(*table, "training.early_stopping", "in [training.early_stopping]");
+    const Section s{table, "training.early_stopping"};
+    c.patience = static_cast<int>(s.integer("patience", c.patience, 0));
+    c.min_delta = read_number(s, "min_delta", c.min_delta, 0, 1);
+    return c;
+}
+
 TrainingConfig read_training(const Node& root, const Registry& registry) {
     const Section s = section(root, "training");
     TrainingConfig t;
@@ -236,6 +280,9 @@ TrainingConfig read_training(const Node& root, const Registry& registry) {
     t.seed = static_cast<std::uint64_t>(
         s.integer("seed", static_cast<std::int64_t>(t.seed), 0, std::numeric_limits<std::int64_t>::max()));
     t.threads = static_cast<int>(s.integer("threads", t.threads, 0));
+    t.clip_norm = read_number(s, "clip_norm", t.clip_norm, 0, std::numeric_limits<double>::infinity());
+    t.schedule = read_schedule(s);
+    t.early_stopping = read_early_stopping(s);
 
     const Node* opt = s.get("optimizer");
     if (opt) expect_type(*opt, Node::Type::table, "training.optimizer");
@@ -286,6 +333,14 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
     e.data = read_data(root);
     e.model = read_model(root, registry);
     e.training = read_training(root, registry);
+    if (e.training.early_stopping.patience > 0 && e.data.validation <= 0) {
+        const Node* training = root.find("training");
+        const Node* es = training ? training->find("early_stopping") : nullptr;
+        const Node* patience = es ? es->find("patience") : nullptr;
+        fail(patience ? patience->pos : root.pos,
+             "training.early_stopping.patience: early stopping watches validation accuracy; set data.validation "
+             "(e.g. 0.1) so there is a validation split");
+    }
     e.output = read_output(root);
     return e;
 }

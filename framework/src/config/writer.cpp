@@ -89,7 +89,17 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     o << "batch_size = " << t.batch_size << "\n";
     o << "loss = " << str(t.loss) << "\n";
     o << "seed = " << t.seed << "\n";
-    o << "threads = " << t.threads << "\n\n";
+    o << "threads = " << t.threads << "\n";
+    o << "clip_norm = " << toml_float(t.clip_norm) << "\n\n";
+    o << "[training.schedule]\n";
+    o << "name = " << str(t.schedule.name) << "\n";
+    o << "warmup_epochs = " << toml_float(t.schedule.warmup_epochs) << "\n";
+    o << "step_epochs = " << t.schedule.step_epochs << "\n";
+    o << "gamma = " << toml_float(t.schedule.gamma) << "\n";
+    o << "min_factor = " << toml_float(t.schedule.min_factor) << "\n\n";
+    o << "[training.early_stopping]\n";
+    o << "patience = " << t.early_stopping.patience << "\n";
+    o << "min_delta = " << toml_float(t.early_stopping.min_delta) << "\n\n";
     o << "[training.optimizer]\n";
     o << "name = " << str(t.optimizer.name) << "\n";
     for (const auto& [k, v] : t.optimizer.params.values()) o << toml_key(k) << " = " << toml_float(v) << "\n";

@@ -117,6 +117,7 @@ std::string summary_json(const RunResult& r, const SummaryInfo& info) {
     j.begin_object();
     j.field("experiment", info.experiment).field("status", r.status);
     if (r.status == "diverged") j.field("diverged_epoch", r.diverged_epoch);
+    if (r.early_stopped_epoch > 0) j.field("early_stopped_epoch", r.early_stopped_epoch);
     j.field("network", r.network).field("parameters", r.parameters);
     j.field("dataset", info.dataset).field("train_samples", info.train_samples);
     j.field("validation_samples", info.validation_samples).field("test_samples", info.test_samples);

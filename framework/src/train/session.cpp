@@ -1,5 +1,6 @@
 #include "train/session.h"
 
+#include <cmath>
 #include <limits>
 
 #include "data/batcher.h"
@@ -20,7 +21,9 @@ TrainingSession::TrainingSession(const Registry& registry, const ModelConfig& mo
     options.seed = training.seed;
     network_ = std::make_unique<Network>(registry, model, options, engine_, stream_);
     optimizer_ = registry.make_optimizer(training.optimizer.name, training.optimizer.params);
-    optimizer_->setup(network_->parameters());
+    params_ = network_->parameters();
+    optimizer_->setup(params_);
+    clip_norm_ = static_cast<float>(training.clip_norm);
     grad_.assign(static_cast<std::size_t>(max_batch_) * classes, 0.f);
     eval_x_.assign(static_cast<std::size_t>(kEvalBatch) * inputs, 0.f);
     eval_labels_.assign(kEvalBatch, 0);
@@ -32,8 +35,20 @@ LossResult TrainingSession::step(const float* x, const std::int32_t* labels, int
     // A non-finite loss means divergence: leave the weights as they were.
     if (!std::isfinite(r.loss_sum)) return r;
     network_->backward(grad_.data(), batch);
+    if (clip_norm_ > 0) clip_gradients();
     optimizer_->step(lr_factor);
     return r;
+}
+
+void TrainingSession::clip_gradients() {
+    double sum = 0;
+    for (const ParamTensor& t : params_)
+        for (std::size_t i = 0; i < t.size; ++i) sum += static_cast<double>(t.grad[i]) * t.grad[i];
+    last_gradient_norm_ = std::sqrt(sum);
+    if (last_gradient_norm_ <= clip_norm_) return;
+    const float scale = static_cast<float>(clip_norm_ / last_gradient_norm_);
+    for (const ParamTensor& t : params_)
+        for (std::size_t i = 0; i < t.size; ++i) t.grad[i] *= scale;
 }
 
 Evaluation TrainingSession::evaluate(const Split& split, std::vector<int>* confusion) {

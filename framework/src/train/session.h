@@ -31,8 +31,10 @@ public:
     TrainingSession(const Registry& registry, const ModelConfig& model, const TrainingConfig& training,
                     int inputs, int classes, int max_batch);
 
-    // One optimisation step on x [batch, inputs], labels [batch]. Returns the
-    // summed loss and correct count of the batch (before the update).
+    // One optimisation step on x [batch, inputs], labels [batch]: forward,
+    // loss, backward, gradient clipping (training.clip_norm), optimizer
+    // update with the learning rate scaled by lr_factor. Returns the summed
+    // loss and correct count of the batch (before the update).
     LossResult step(const float* x, const std::int32_t* labels, int batch, float lr_factor = 1.f);
 
     // Loss and accuracy over a split, in inference mode; fills confusion
@@ -41,19 +43,27 @@ public:
 
     Network& network() { return *network_; }
     std::size_t parameters() { return network_->parameter_count(); }
+    // The global L2 norm of the gradients of the last step (before clipping).
+    double last_gradient_norm() const { return last_gradient_norm_; }
     int max_batch() const { return max_batch_; }
     static constexpr int kEvalBatch = 256;
 
 private:
+    // Scales every gradient so their global L2 norm is at most clip_norm_.
+    void clip_gradients();
+
     dnnl::engine engine_;
     dnnl::stream stream_;
     LossKind loss_;
     int max_batch_;
     std::unique_ptr<Network> network_;
     std::unique_ptr<Optimizer> optimizer_;
+    std::vector<ParamTensor> params_;
+    float clip_norm_ = 0;
     std::vector<float> grad_;      // dL/dout [max_batch, classes]
     std::vector<float> eval_x_;    // [kEvalBatch, inputs]
     std::vector<std::int32_t> eval_labels_;
+    double last_gradient_norm_ = 0;
 };
 
 }  // namespace soma

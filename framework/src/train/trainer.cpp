@@ -9,6 +9,7 @@
 #include "data/batcher.h"
 #include "plugin/registry.h"
 #include "soma/random.h"
+#include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
 #include "util/error.h"
@@ -35,6 +36,9 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
     if (observer) observer->on_start(session.network(), tc.epochs, batcher.batches_per_epoch());
 
     using clock = std::chrono::steady_clock;
+    const double batches = static_cast<double>(batcher.batches_per_epoch());
+    double best_validation = -1;
+    int epochs_without_improvement = 0;
     for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
         EpochMetrics m;
         m.epoch = epoch;
@@ -45,7 +49,8 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         bool diverged = false;
         const auto start = clock::now();
         while (int b = batcher.next(x.data(), labels.data())) {
-            LossResult r = session.step(x.data(), labels.data(), b);
+            const double progress = (epoch - 1) + (static_cast<double>(done) + 1) / batches;
+            LossResult r = session.step(x.data(), labels.data(), b, lr_factor(tc.schedule, progress, tc.epochs));
             if (done == 0 && epoch == 1 && trace_startup())
                 std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
                              milliseconds_since_start());
@@ -81,6 +86,16 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
         result.samples_per_second = result.train_seconds > 0 ? trained / result.train_seconds : 0;
         if (observer) observer->on_epoch(m, result, session.network());
+
+        if (tc.early_stopping.patience > 0 && !std::isnan(m.validation_accuracy)) {
+            if (m.validation_accuracy > best_validation + tc.early_stopping.min_delta) {
+                best_validation = m.validation_accuracy;
+                epochs_without_improvement = 0;
+            } else if (++epochs_without_improvement >= tc.early_stopping.patience) {
+                result.early_stopped_epoch = epoch;
+                break;
+            }
+        }
     }
     return result;
 }

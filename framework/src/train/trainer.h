@@ -29,6 +29,7 @@ struct RunResult {
     std::vector<EpochMetrics> epochs;
     std::string status = "ok";  // ok | diverged
     int diverged_epoch = 0;     // when status == diverged
+    int early_stopped_epoch = 0;  // the epoch after which early stopping ended training (0 = it did not)
     std::size_t parameters = 0;
     std::string network;        // Network::describe()
     int threads = 0;

@@ -20,6 +20,16 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates) {
+    // A name cut short ("warmup" for "warmup_epochs") is meant, however far in edits.
+    if (name.size() >= 3) {
+        std::string shortest;
+        for (const auto& c : candidates)
+            if (c.size() > name.size() && c.compare(0, name.size(), name) == 0 &&
+                (shortest.empty() || c.size() < shortest.size()))
+                shortest = c;
+        if (!shortest.empty() && edit_distance(name, shortest) > std::max<std::size_t>(3, name.size() / 2))
+            return shortest;
+    }
     std::string best;
     std::size_t best_distance = std::max<std::size_t>(3, name.size() / 2) + 1;
     for (const auto& c : candidates) {
