@@ -31,7 +31,7 @@ std::string csv_number(double v) {
 
 }  // namespace
 
-void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params) {
+void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params, bool sync) {
     std::string out = "SOMAWTS1";
     put_u32(out, static_cast<std::uint32_t>(params.size()));
     for (const ParamTensor& t : params) {
@@ -42,7 +42,7 @@ void write_weights(const std::filesystem::path& path, const std::vector<ParamTen
         for (int d : shape) put_u32(out, static_cast<std::uint32_t>(d));
         out.append(reinterpret_cast<const char*>(t.value), t.size * sizeof(float));
     }
-    write_file_atomic(path, out);
+    write_file_atomic(path, out, sync);
 }
 
 std::vector<SavedTensor> read_weights(const std::filesystem::path& path) {
@@ -154,13 +154,20 @@ RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, Su
     write_file_atomic(dir_ / "config.toml", to_toml(experiment));
 }
 
+// Every epoch: metrics and weights so far, without fsync (cheap; a run is
+// only finished once summary.json exists, and that is written durably).
 void RunWriter::on_epoch(const EpochMetrics&, const RunResult& r, Network& net) {
-    write_file_atomic(dir_ / "metrics.csv", metrics_csv(r.epochs, with_validation_));
-    if (save_weights_) write_weights(dir_ / "weights.bin", net.parameters());
+    write_file_atomic(dir_ / "metrics.csv", metrics_csv(r.epochs, with_validation_), /*sync=*/false);
+    if (save_weights_) {
+        write_weights(dir_ / "weights.bin", net.parameters(), /*sync=*/false);
+        weights_pending_sync_ = true;
+    }
 }
 
+// The final files durably, summary.json last: its presence marks the run finished.
 void RunWriter::finish(const RunResult& result) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(result.epochs, with_validation_));
+    if (weights_pending_sync_) sync_file(dir_ / "weights.bin");
     write_file_atomic(dir_ / "summary.json", summary_json(result, info_));
 }
 

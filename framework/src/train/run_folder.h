@@ -22,7 +22,7 @@ struct SavedTensor {
 
 // weights.bin: "SOMAWTS1", u32 count, then per tensor: u32 name length, name,
 // u32 rank, rank x u32 dims, float32 values (little endian).
-void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params);
+void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params, bool sync = true);
 std::vector<SavedTensor> read_weights(const std::filesystem::path& path);
 
 std::string metrics_csv_header(bool with_validation);
@@ -53,6 +53,7 @@ private:
     std::filesystem::path dir_;
     bool save_weights_;
     bool with_validation_;
+    bool weights_pending_sync_ = false;
     SummaryInfo info_;
 };
 

@@ -11,7 +11,7 @@
 
 namespace soma {
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents, bool sync) {
     namespace fs = std::filesystem;
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
     fs::path tmp = path;
@@ -32,7 +32,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
         int e = errno;
         ::unlink(tmp.c_str());
         throw Error(path.string() + ": write failed: " + std::strerror(e));
@@ -42,6 +42,15 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
         ::unlink(tmp.c_str());
         throw Error(path.string() + ": rename failed: " + std::strerror(e));
     }
+}
+
+void sync_file(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(path.string() + ": cannot open to sync: " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int e = errno;
+    ::close(fd);
+    if (rc != 0) throw Error(path.string() + ": fsync failed: " + std::strerror(e));
 }
 
 }  // namespace soma

@@ -7,6 +7,12 @@
 
 namespace soma {
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
+// sync = false skips the fsync: still never half-written after a crash of the
+// process, but after a power loss the file may be empty. For files rewritten
+// every epoch; the final versions are written with sync.
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents, bool sync = true);
+
+// fsync of an existing file (after writes made with sync = false).
+void sync_file(const std::filesystem::path& path);
 
 }  // namespace soma
