@@ -43,6 +43,7 @@ code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; 
 svg.chart { display: block; margin: 6px 0 2px; max-width: 100%; height: auto; }
 footer { color: #adb5bd; font-size: 12px; margin-top: 40px; }
 table.bench th { white-space: normal; vertical-align: bottom; }
+table.bench td:first-child { white-space: nowrap; }
 )";
 
 // Ticks for a log axis: the 1-2-5 values from the one at or below the
