@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "bench/bench.h"
 #include "config/config_error.h"
 #include "report/json_read.h"
@@ -15,8 +17,22 @@
 namespace soma {
 namespace {
 
+std::filesystem::path temp_root() {
+    return std::filesystem::temp_directory_path() / ("soma_bench_test_" + std::to_string(::getpid()));
+}
+
+// Removes this process's temporary folder when the tests end.
+class TempCleanup : public ::testing::Environment {
+public:
+    void TearDown() override {
+        std::error_code ec;
+        std::filesystem::remove_all(temp_root(), ec);
+    }
+};
+[[maybe_unused]] ::testing::Environment* const cleanup = ::testing::AddGlobalTestEnvironment(new TempCleanup);
+
 std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("soma_bench_test_" + std::to_string(::getpid())) / name;
+    auto dir = temp_root() / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
