@@ -340,7 +340,13 @@ BenchResult run_bench(const BenchOptions& options, std::ostream& log) {
     for (const Architecture& a : options.architectures) {
         log << "measuring " << a.text << " ..." << std::flush;
         int train_samples = 0, test_samples = 0;
-        BenchRow r = measure_in_child(options, a, train_samples, test_samples);
+        BenchRow r;
+        try {
+            r = measure_in_child(options, a, train_samples, test_samples);
+        } catch (...) {
+            log << " failed\n" << std::flush;
+            throw;
+        }
         r.architecture = a.text;
         r.parameters = architecture_parameters(a);
         r.flops = architecture_flops(a);
