@@ -146,7 +146,7 @@ done
 # ---- 3. generic activation (Google Benchmark, random interleaving) -----------
 log "generic activation: soma_bench_train"
 SOMA_PLUGIN_PATH=$GENERIC_PLUGINS OMP_NUM_THREADS=1 "$BENCH_TRAIN" \
-    --benchmark_filter='^BM_(TrainStepActivation|ActivationGeneric|ActivationOneDNN)/sigmoid(_generic)?/' \
+    --benchmark_filter='^BM_(TrainStepActivation|ActivationGeneric|ActivationOneDNN)/sigmoid(_generic|_generic_std)?/' \
     --benchmark_repetitions="$(( REPS < 2 ? 2 : REPS ))" --benchmark_enable_random_interleaving=true \
     --benchmark_report_aggregates_only=true --benchmark_format=csv > "$TMP/gb.csv" 2> "$TMP/gb.log" ||
     { cat "$TMP/gb.log" >&2; }
@@ -230,6 +230,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the table ------------------------------------------------------------------
 ROWS=()
+NOTES=()
 fails=0
 # row MEASURE VALUE UNIT TARGET-TEXT OP LIMIT DETAIL
 row() {
@@ -273,7 +274,9 @@ for shape in "32 16" "256 100"; do
     read -r b u <<< "$shape"
     g=$(gb "BM_ActivationGeneric/sigmoid_generic/batch:$b/units:$u"); o=$(gb "BM_ActivationOneDNN/sigmoid/batch:$b/units:$u")
     row "sigmoid fwd+bwd, generic / oneDNN eltwise, [$b, $u]" "$(calc "${g:-nan} / ${o:-nan}")" x "<= 2x" "<=" 2.0 \
-        "$(calc "${g:-nan}" 0) ns vs $(calc "${o:-nan}" 0) ns"
+        "$(calc "${g:-nan}" 0) ns vs $(calc "${o:-nan}" 0) ns (f written with soma::exp)"
+    gs=$(gb "BM_ActivationGeneric/sigmoid_generic_std/batch:$b/units:$u")
+    NOTES+=("the same sigmoid written with std::exp (GCC does not vectorise it), [$b, $u]: $(calc "${gs:-nan} / ${o:-nan}")x oneDNN eltwise")
 done
 ls=$(median lat_soma); lr=$(median lat_ref)
 row "batch-1 inference p50 latency soma / reference, 784-16-16-10" "$(calc "$ls / $lr" 2)" x "<= 1.2x" "<=" 1.2 \
@@ -282,7 +285,7 @@ sm=$(median startup_mnist); sf=$(median startup_fashion)
 row "start-up to first batch (upper bound: whole 1-batch soma run), mnist cached" "$sm" " ms" "<= 100 ms" "<=" 100 \
     "1 epoch of 32 samples, test 32; includes evaluation, run folder, exit"
 row "start-up to first batch (upper bound: whole 1-batch soma run), fashion-mnist" "$sf" " ms" "<= 100 ms" "<=" 100 \
-    "the same on fashion-mnist (gzip IDX decompressed at every start)"
+    "the same on fashion-mnist (the uncompressed copy soma data fetch fashion-mnist caches)"
 rm_peak=$(median run_peak_mb); bm_peak=$(median bench_peak_mb)
 row "peak RSS of soma run, 784-16-16-10 on fashion-mnist" "$rm_peak" " MB" "< 120 MB" "<" 120 \
     "VmHWM of the process, sampled every 10 ms from outside (max of samples), median of 3"
@@ -302,3 +305,4 @@ echo "| --- | --- | --- | --- | --- |"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "$fails of ${#ROWS[@]} targets not met."
+for n in "${NOTES[@]}"; do echo "note: $n"; done

@@ -14,6 +14,7 @@ int plugins(const Args& args);
 int data(const Args& args);
 int report(const Args& args);
 int compare(const Args& args);
+int bench(const Args& args);
 int plugin(const Args& args);
 
 // Thrown for a bad command line; main prints it with the usage.

@@ -19,6 +19,8 @@ const char* kUsage =
     "                         combination (N at a time), resumes, and writes a report\n"
     "  report SWEEP_DIR       (re)write a sweep's summary and report; print the ranking\n"
     "  compare A B            two runs' or sweeps' summaries side by side\n"
+    "  bench ARCH... | FILE.toml [--batch N] [--threads N] [--dataset NAME] [--accuracy EPOCHS] [--out DIR]\n"
+    "                         measure architectures against each other (runs/bench/bench.html)\n"
     "  plugins                list every plugin found: kind, name, version, file\n"
     "  plugin new KIND NAME [--dir DIR]\n"
     "                         write a plugin project (activation, layer, optimizer)\n"
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const Args args(argv + 2, argv + argc);
     const std::map<std::string, int (*)(const Args&)> commands = {
-        {"run", run}, {"plugins", plugins}, {"data", data}, {"report", report}, {"compare", compare}, {"plugin", plugin}};
+        {"run", run}, {"plugins", plugins}, {"data", data}, {"report", report}, {"compare", compare}, {"plugin", plugin}, {"bench", bench}};
     try {
         auto it = commands.find(command);
         if (it == commands.end()) throw UsageError{"unknown command '" + command + "'"};

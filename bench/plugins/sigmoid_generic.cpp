@@ -1,11 +1,14 @@
-// sigmoid_generic: the logistic function written as an ordinary plugin author
-// would, with no oneDNN algorithm, so soma runs it through the generic path
-// (its own stage after each dense layer). The benchmarks compare it with the
-// built-in sigmoid, which oneDNN fuses into the inner product.
+// sigmoid_generic: the logistic function written as a plugin author would,
+// with no oneDNN algorithm, so soma runs it through the generic path (its own
+// stage after each dense layer). The benchmarks compare it with the built-in
+// sigmoid, which oneDNN fuses into the inner product. Two versions: with
+// soma::exp, as the README and `soma plugin new` teach, and with std::exp,
+// which GCC cannot vectorise (the difference is the point of soma/math.h).
 //   f(x) = 1 / (1 + e^-x)            f'(x) = y (1 - y)
 #include <cmath>
 
 #include "soma/elementwise.h"
+#include "soma/math.h"
 #include "soma/plugin.h"
 
 namespace {
@@ -13,13 +16,22 @@ namespace {
 struct SigmoidGeneric {
     explicit SigmoidGeneric(const soma::Params&) {}
     static constexpr bool uses_input = false;
+    float f(float x) const { return 1.f / (1.f + soma::exp(-x)); }
+    float df(float, float y) const { return y * (1.f - y); }
+};
+
+struct SigmoidGenericStd {
+    explicit SigmoidGenericStd(const soma::Params&) {}
+    static constexpr bool uses_input = false;
     float f(float x) const { return 1.f / (1.f + std::exp(-x)); }
     float df(float, float y) const { return y * (1.f - y); }
 };
 
 void register_features(soma::Registrar& r) {
-    soma::add_elementwise<SigmoidGeneric>(r, "sigmoid_generic",
-                                          {"logistic 1/(1+e^-x) through the generic path (benchmark)", {}, "xavier"});
+    soma::add_elementwise<SigmoidGeneric>(
+        r, "sigmoid_generic", {"logistic 1/(1+e^-x), soma::exp, generic path (benchmark)", {}, "xavier"});
+    soma::add_elementwise<SigmoidGenericStd>(
+        r, "sigmoid_generic_std", {"logistic 1/(1+e^-x), std::exp, generic path (benchmark)", {}, "xavier"});
 }
 
 }  // namespace

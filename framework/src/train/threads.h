@@ -9,11 +9,14 @@ namespace soma {
 // from the model's layer widths: batch * sum(inputs * units).
 double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch);
 
-// 1 thread for small steps, all cores for large ones. On 2 cores a second
-// OpenMP thread costs ~2-3 us per primitive call in synchronisation; below
-// about 2 million multiply-adds per step that is more than it saves
-// (784-16-16-10 at batch 32: 1.20M samples/s on 1 thread vs 0.98M on 2;
-// 784-100-10 at batch 32: 0.36M vs 0.49M; bench/reference, medians).
+// 1 thread unless the batch is large (>= 128) and the step has at least 16
+// million multiply-adds; then all cores. On this 2-core machine a second
+// OpenMP thread costs microseconds per primitive call, and at batch 32 oneDNN
+// gains little from it: `soma bench --threads 1|2` (mnist, samples/s):
+//   batch 32:  784-16-16-10 1.59M vs 1.17M, 784-128-64-10 350k vs 165k,
+//              784-512-256-10 74k vs 50k, 784-100-10 381k vs 248k-496k (erratic)
+//   batch 256: 784-16-16-10 2.20M vs 1.14M-2.58M (erratic), 784-100-10 532k
+//              vs 541k-867k, 784-128-64-10 415k vs 435k-443k, 784-512-256-10 90k vs 116k
 int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores);
 
 // Threads for oneDNN: requested > 0 is taken as it is; 0 picks auto_threads
