@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "soma/activation.h"
+#include "soma/math.h"
 #include "soma/registrar.h"
 
 namespace soma {
@@ -25,16 +26,7 @@ template <class F>
 concept HasFused = requires(const F& f) { f.fused(); };
 }
 
-// The array loops are compiled for AVX-512, AVX2+FMA and the x86-64 baseline;
-// the loader picks the best the CPU has (GCC function multiversioning). With
-// soma::exp (soma/math.h) a sigmoid then runs at ~0.25 ns per element instead
-// of ~1.4 on the baseline. soma_add_plugin adds -fno-trapping-math, which lets
-// GCC turn the branch-free selects of such functions into vector blends.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define SOMA_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define SOMA_VECTOR_CLONES
-#endif
+
 
 template <class F>
 class ElementwiseActivation final : public Activation {

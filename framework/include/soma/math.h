@@ -11,6 +11,18 @@
 #include <cstdint>
 #include <limits>
 
+// Array loops marked SOMA_VECTOR_CLONES are compiled for AVX-512, AVX2+FMA
+// and the x86-64 baseline; the loader picks the best the CPU has (GCC function
+// multiversioning). With soma::exp a sigmoid then runs at ~0.25 ns per element
+// instead of ~1.4 on the baseline. The code must be built with
+// -fno-trapping-math (soma_add_plugin adds it), which lets GCC turn the
+// branch-free selects below into vector blends.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define SOMA_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SOMA_VECTOR_CLONES
+#endif
+
 namespace soma {
 
 inline float exp(float x) {
