@@ -23,8 +23,19 @@ as_root() {
   else echo "setup: need root (or sudo) to run: $*" >&2; exit 1; fi
 }
 
+# A command some other package already provides counts as installed: e.g.
+# an image with NodeSource's nodejs has npm, and Debian's npm conflicts with it.
+provided() {
+  case "$1" in
+    npm) command -v npm >/dev/null ;;
+    chromium) command -v chromium >/dev/null ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
+  provided "$p" && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
