@@ -5,6 +5,7 @@
 #include <string>
 
 #include "data/rng.h"
+#include "soma/math.h"
 #include "util/error.h"
 
 namespace soma {
@@ -15,7 +16,10 @@ namespace {
 // tests allow against the dividing reference.
 constexpr float kScale = 1.0f / 255.0f;
 
-void gather_row(const std::uint8_t* __restrict src, float* __restrict dst, int n) {
+// Compiled for AVX-512, AVX2 and the baseline (SOMA_VECTOR_CLONES): the
+// baseline's SSE2 widens bytes to floats in four unpack steps, AVX2 and
+// AVX-512 in one instruction, about 2 instructions per byte against 0.5.
+SOMA_VECTOR_CLONES void gather_row(const std::uint8_t* __restrict src, float* __restrict dst, int n) {
     for (int j = 0; j < n; ++j) dst[j] = static_cast<float>(src[j]) * kScale;
 }
 
