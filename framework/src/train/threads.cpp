@@ -18,10 +18,8 @@ double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int
 }
 
 int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores) {
-    constexpr double kParallelFrom = 16.0e6;
-    constexpr int kParallelBatch = 128;
-    const bool large = batch >= kParallelBatch && step_multiply_adds(model, inputs, classes, batch) >= kParallelFrom;
-    return large ? cores : 1;
+    constexpr double kParallelFrom = 2.0e6;
+    return step_multiply_adds(model, inputs, classes, batch) >= kParallelFrom ? cores : 1;
 }
 
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch) {
