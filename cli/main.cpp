@@ -7,11 +7,12 @@
 
 #include "commands.h"
 #include "util/error.h"
+#include "version.h"
 
 namespace {
 
 const char* kUsage =
-    "usage: soma COMMAND [ARGS]\n"
+    "usage: soma COMMAND [ARGS]    (soma --version)\n"
     "\n"
     "commands:\n"
     "  run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N] [--jobs N]\n"
@@ -32,6 +33,11 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
     using namespace soma::cli;
+    if (argc == 2 && std::string(argv[1]) == "--version") {
+        std::cout << "soma " << soma::version() << " (oneDNN " << dnnl_version()->major << "."
+                  << dnnl_version()->minor << "." << dnnl_version()->patch << ")\n";
+        return 0;
+    }
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::cout << kUsage;
         return argc < 2 ? 2 : 0;

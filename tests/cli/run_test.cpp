@@ -128,6 +128,14 @@ TEST(Cli, PluginPathAddsAFolderAndABrokenPluginIsReported) {
     EXPECT_NE(out.find("broken.so: cannot open"), std::string::npos) << out;
 }
 
+TEST(Cli, VersionNamesSomaAndOneDnn) {
+    TempDir t;
+    Result r = soma("--version", t.path());
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.output.rfind("soma 0.", 0), 0u) << r.output;
+    EXPECT_NE(r.output.find("oneDNN 2."), std::string::npos) << r.output;
+}
+
 TEST(Cli, UnknownCommandAndOptionsShowUsage) {
     TempDir t;
     Result r = soma("frobnicate", t.path());

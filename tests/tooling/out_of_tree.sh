@@ -4,7 +4,8 @@
 #   scaffold an activation (`soma plugin new`), build it with
 #   find_package(soma), check it (`soma plugin check`, and the project's own
 #   CTest test), run a sweep comparing it with sigmoid; then scaffold, build
-#   and check a layer and an optimizer too.
+#   and check a layer and an optimizer too; last, build a program that embeds
+#   soma through soma::soma (libsoma.so) and train with it.
 # usage: out_of_tree.sh BUILD_DIR   (a complete build: it is installed as is)
 set -euo pipefail
 
@@ -101,5 +102,59 @@ if "$soma" plugin check "$tmp/my_swish/build/my_swish.so" >"$tmp/broken.txt"; th
     fail "plugin check passed a wrong derivative"
 fi
 grep -q '^FAIL  activation my_swish: derivative' "$tmp/broken.txt" || { cat "$tmp/broken.txt"; fail "no derivative failure"; }
+
+step "a program that embeds soma: find_package(soma), soma::soma (libsoma.so)"
+mkdir -p "$tmp/embed"
+cat >"$tmp/embed/CMakeLists.txt" <<'EOF2'
+cmake_minimum_required(VERSION 3.25)
+project(embed LANGUAGES CXX)
+find_package(soma REQUIRED)
+add_executable(embed embed.cpp)
+target_link_libraries(embed PRIVATE soma::soma)
+EOF2
+cat >"$tmp/embed/embed.cpp" <<'EOF2'
+// Trains an experiment through libsoma and prints its final test accuracy.
+#include <iostream>
+
+#include "experiment/runner.h"
+#include "plugin/registry.h"
+#include "version.h"
+
+int main(int argc, char** argv) {
+    if (argc != 4) return 2;
+    soma::Registry registry;
+    for (const auto& e : registry.load_folders({argv[1]})) std::cerr << e.message << "\n";
+    soma::RunOptions options;
+    options.out = argv[3];
+    const soma::RunOutcome o = soma::run_experiment(argv[2], options, registry, std::cout);
+    std::cout << "embedded soma " << soma::version() << ": " << o.result.status << ", test accuracy "
+              << o.result.epochs.back().test_accuracy << "\n";
+    return o.result.status == "ok" ? 0 : 1;
+}
+EOF2
+cat >"$tmp/embed/exp.toml" <<'EOF2'
+[data]
+dataset = "synthetic"
+synthetic_train = 300
+synthetic_test = 100
+[model]
+hidden = [16]
+activation = "relu"
+[training]
+epochs = 2
+EOF2
+# A sanitizer build's libsoma needs the sanitizer runtime first in the program.
+embed_flags=()
+grep -q '^SOMA_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" &&
+    embed_flags=(-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined)
+cmake -S "$tmp/embed" -B "$tmp/embed/build" -DCMAKE_PREFIX_PATH="$prefix" "${embed_flags[@]}" >"$tmp/embed.log" ||
+    { cat "$tmp/embed.log"; fail "configure the embedding program"; }
+cmake --build "$tmp/embed/build" >>"$tmp/embed.log" || { cat "$tmp/embed.log"; fail "build the embedding program"; }
+"$tmp/embed/build/embed" "$prefix/lib/soma/plugins" "$tmp/embed/exp.toml" "$tmp/embed/run" >"$tmp/embed.txt" ||
+    { cat "$tmp/embed.txt"; fail "run the embedding program"; }
+cat "$tmp/embed.txt"
+grep -q '^embedded soma [0-9.]*: ok, test accuracy' "$tmp/embed.txt" || fail "no result from the embedding program"
+[[ -f $tmp/embed/run/summary.json ]] || fail "the embedding program wrote no summary.json"
+ldd "$tmp/embed/build/embed" | grep -q "$prefix/lib/libsoma.so" || fail "the program does not use the installed libsoma.so"
 
 step "out-of-tree proof passed"
