@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "report/json_read.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -42,22 +43,20 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-// The value of "key": "..." in a flat JSON text (enough for summary.json's status).
-std::string json_string_field(const std::string& json, const std::string& key) {
-    const std::string needle = "\"" + key + "\": \"";
-    auto at = json.find(needle);
-    if (at == std::string::npos) return "";
-    at += needle.size();
-    auto end = json.find('"', at);
-    return end == std::string::npos ? "" : json.substr(at, end - at);
-}
-
-// The number after "key": in a flat JSON text, or NaN.
-double json_number_field(const std::string& json, const std::string& key) {
-    const std::string needle = "\"" + key + "\": ";
-    auto at = json.find(needle);
-    if (at == std::string::npos) return std::nan("");
-    return std::strtod(json.c_str() + at + needle.size(), nullptr);
+// A run's status from its summary.json ("" when there is none or it does not
+// parse: such a run is not finished) and, when given, its test accuracy.
+std::string run_status(const fs::path& run_dir, double* test_accuracy = nullptr) {
+    const fs::path summary = run_dir / "summary.json";
+    if (!fs::exists(summary)) return "";
+    try {
+        const JsonValue json = read_json_file(summary);
+        const JsonValue* status = json.find("status");
+        const JsonValue* accuracy = json.find("test_accuracy");
+        if (test_accuracy) *test_accuracy = accuracy && accuracy->is_number() ? accuracy->number : std::nan("");
+        return status && status->is_string() ? status->string : "";
+    } catch (const Error&) {
+        return "";
+    }
 }
 
 std::string tail_lines(const std::string& text, int lines) {
@@ -181,9 +180,7 @@ fs::path sweep_folder(const Sweep& sweep, const SweepOptions& options) {
 }
 
 bool run_finished(const fs::path& run_dir) {
-    const fs::path summary = run_dir / "summary.json";
-    if (!fs::exists(summary)) return false;
-    const std::string status = json_string_field(read_text(summary), "status");
+    const std::string status = run_status(run_dir);
     return status == "ok" || status == "diverged";
 }
 
@@ -272,13 +269,12 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ost
             // Ended by our own stop: neither finished nor failed; redone on resume.
             continue;
         }
-        if (run_finished(run_dir)) {
-            const std::string summary = read_text(run_dir / "summary.json");
-            const std::string status_text = json_string_field(summary, "status");
+        double test_accuracy = 0;
+        const std::string status_text = run_status(run_dir, &test_accuracy);
+        if (status_text == "ok" || status_text == "diverged") {
             (status_text == "ok" ? outcome.ok : outcome.diverged)++;
             char acc[64];
-            std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%", status_text.c_str(),
-                          100.0 * json_number_field(summary, "test_accuracy"));
+            std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%", status_text.c_str(), 100.0 * test_accuracy);
             line = acc;
         } else {
             std::string why;
