@@ -2,31 +2,12 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+
+#include "util/quote.h"
 
 namespace soma {
 
-std::string json_escape(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
+std::string json_escape(const std::string& s) { return quote_escaped(s); }
 
 std::string json_number(double v) {
     if (!std::isfinite(v)) return "null";
