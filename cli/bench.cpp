@@ -25,22 +25,13 @@ int bench(const Args& args) {
             if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
             return args[++i];
         };
-        auto whole = [&](const std::string& v, int min) {
-            try {
-                std::size_t used = 0;
-                const int n = std::stoi(v, &used);
-                if (used == v.size() && n >= min) return n;
-            } catch (const std::exception&) {
-            }
-            throw UsageError{a + " expects a whole number >= " + std::to_string(min) + ", got '" + v + "'"};
-        };
-        if (a == "--batch") flags.batch = whole(value(), 1), batch = true;
-        else if (a == "--threads") flags.threads = whole(value(), 1), threads = true;
+        if (a == "--batch") flags.batch = parse_whole(a, value(), 1), batch = true;
+        else if (a == "--threads") flags.threads = parse_whole(a, value(), 1), threads = true;
         else if (a == "--dataset") flags.data.dataset = value(), dataset = true;
         else if (a == "--activation") flags.activation = value(), activation = true;
-        else if (a == "--epochs") flags.epochs = whole(value(), 1), epochs = true;
-        else if (a == "--accuracy") flags.accuracy_epochs = whole(value(), 1), accuracy = true;
-        else if (a == "--latency-samples") flags.latency_samples = whole(value(), 2000), latency = true;
+        else if (a == "--epochs") flags.epochs = parse_whole(a, value(), 1), epochs = true;
+        else if (a == "--accuracy") flags.accuracy_epochs = parse_whole(a, value(), 1), accuracy = true;
+        else if (a == "--latency-samples") flags.latency_samples = parse_whole(a, value(), 2000), latency = true;
         else if (a == "--out") flags.out = value(), out_given = true;
         else if (!a.empty() && a[0] == '-') throw UsageError{"unknown option '" + a + "' for bench"};
         else if (a.size() > 5 && a.compare(a.size() - 5, 5, ".toml") == 0) {

@@ -22,4 +22,10 @@ struct UsageError {
     std::string message;
 };
 
+// The value of `flag` as a whole number >= min, else a UsageError naming both.
+int parse_whole(const std::string& flag, const std::string& value, int min);
+
+// "a b" -> "'a b'": for printing commands the user can paste into a shell.
+std::string shell_quote(const std::string& s);
+
 }  // namespace soma::cli

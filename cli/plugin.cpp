@@ -28,14 +28,6 @@ fs::path install_prefix() {
     return fs::exists(prefix / "include" / "soma" / "plugin.h", ec) ? prefix : fs::path();
 }
 
-// "a b" -> "'a b'": for printing commands the user can paste.
-std::string shell_quote(const std::string& s) {
-    if (s.find_first_of(" '\"\\$`*?&;|<>()") == std::string::npos) return s;
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 int new_plugin(const Args& args) {
     std::vector<std::string> positional;
     std::string dir;

@@ -17,15 +17,6 @@ namespace soma::cli {
 
 namespace {
 
-std::string shell_quote(const std::string& s) {
-    if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=,:") ==
-        std::string::npos)
-        return s;
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 int run_single(const std::string& file, const RunOptions& options, Registry& registry) {
     RunOutcome o = run_experiment(file, options, registry, std::cout);
     const RunResult& r = o.result;
@@ -51,19 +42,10 @@ int run(const Args& args) {
             if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
             return args[++i];
         };
-        auto positive = [&](const std::string& v) {
-            try {
-                std::size_t used = 0;
-                int n = std::stoi(v, &used);
-                if (used == v.size() && n >= 1) return n;
-            } catch (const std::exception&) {
-            }
-            throw UsageError{a + " expects a whole number >= 1, got '" + v + "'"};
-        };
         if (a == "--out") options.out = value();
         else if (a == "--set") options.overrides.push_back(value());
-        else if (a == "--threads") sweep_options.threads = positive(value());
-        else if (a == "--jobs") sweep_options.jobs = positive(value());
+        else if (a == "--threads") sweep_options.threads = parse_whole(a, value(), 1);
+        else if (a == "--jobs") sweep_options.jobs = parse_whole(a, value(), 1);
         else if (!a.empty() && a[0] == '-') throw UsageError{"unknown option '" + a + "' for run"};
         else if (file.empty()) file = a;
         else throw UsageError{"run takes one experiment file, got '" + file + "' and '" + a + "'"};
