@@ -1,4 +1,5 @@
 // compare_text: two run folders, two sweeps.
+#include <fstream>
 #include <gtest/gtest.h>
 
 #include "fake_sweep.h"
@@ -29,6 +30,21 @@ TEST(Compare, TwoRunFoldersSideBySideWithDifferences) {
     EXPECT_NE(text.find("\"sigmoid\""), std::string::npos) << text;
     EXPECT_NE(text.find("\"relu\""), std::string::npos) << text;
     EXPECT_NE(text.find("model.hidden"), std::string::npos) << text;
+}
+
+TEST(Compare, ABrokenConfigTomlNamesItsLine) {
+    test::TempDir dir("cmpbroken");
+    auto runs = test::write_fake_sweep(dir.path());
+    const fs::path a = dir.path() / "runs" / runs[0].id, b = dir.path() / "runs" / "activation=relu,hidden=64,seed=1";
+    std::ofstream(b / "config.toml") << "[model]\nhidden = [16,\n";
+    try {
+        compare_text(a, b);
+        FAIL() << "expected an error";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find((b / "config.toml").string() + ":"), std::string::npos) << e.what();
+    }
+    fs::remove(b / "config.toml");
+    EXPECT_NE(compare_text(a, b).find("not compared, no " + b.string() + "/config.toml"), std::string::npos);
 }
 
 TEST(Compare, AFailedRunShowsItsError) {

@@ -4,8 +4,9 @@
 #include <functional>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
+#include "config/document.h"
+#include "config/toml_text.h"
 #include "report/aggregate.h"
 #include "report/format.h"
 
@@ -41,59 +42,26 @@ std::string describe(const fs::path& p, const SweepRecord& r, const SweepSummary
            std::to_string(r.runs.size()) + " runs)";
 }
 
-// A value as TOML text in the form soma writes: "relu", [16, 16], 0.1.
-std::string toml_text(const toml::node& n) {
-    if (const auto* s = n.as_string()) {
-        std::string out = "\"";
-        for (char c : s->get()) {
-            if (c == '"' || c == '\\') out += '\\';
-            if (c == '\n') out += "\\n";
-            else out += c;
-        }
-        return out + "\"";
-    }
-    if (const toml::array* a = n.as_array()) {
-        std::string out = "[";
-        for (std::size_t i = 0; i < a->size(); ++i) out += (i ? ", " : "") + toml_text(*a->get(i));
-        return out + "]";
-    }
-    if (const toml::table* t = n.as_table()) {
-        std::string out = "{";
-        bool first = true;
-        for (auto&& [k, v] : *t) {
-            out += std::string(first ? "" : ", ") + std::string(k.str()) + " = " + toml_text(v);
-            first = false;
-        }
-        return out + "}";
-    }
-    std::ostringstream o;
-    n.visit([&](auto&& v) { o << v; });
-    return o.str();
-}
-
-// config.toml flattened to dotted keys and TOML value text.
+// config.toml flattened to dotted keys and TOML value text as soma writes it
+// ("relu", [16, 16], 0.1); empty when the file does not exist. A file that
+// does not parse is an error naming file:line:column.
 std::map<std::string, std::string> flat_config(const fs::path& file) {
     std::map<std::string, std::string> out;
     std::error_code ec;
     if (!fs::exists(file, ec)) return out;
-    toml::table t;
-    try {
-        t = toml::parse_file(file.string());
-    } catch (const toml::parse_error&) {
-        return out;
-    }
-    std::function<void(const toml::node&, const std::string&)> walk = [&](const toml::node& n, const std::string& key) {
-        if (const toml::table* tab = n.as_table()) {
-            for (auto&& [k, v] : *tab) walk(v, key.empty() ? std::string(k.str()) : key + "." + std::string(k.str()));
+    const Node root = read_toml_file(file);
+    std::function<void(const Node&, const std::string&)> walk = [&](const Node& n, const std::string& key) {
+        if (n.is_table()) {
+            for (const auto& [k, v] : n.entries) walk(v, key.empty() ? k : key + "." + k);
             return;
         }
-        if (const toml::array* arr = n.as_array(); arr && !arr->empty() && arr->is_array_of_tables()) {
-            for (std::size_t i = 0; i < arr->size(); ++i) walk(*arr->get(i), key + "[" + std::to_string(i) + "]");
+        if (n.type == Node::Type::array && !n.items.empty() && n.items.front().is_table()) {
+            for (std::size_t i = 0; i < n.items.size(); ++i) walk(n.items[i], key + "[" + std::to_string(i) + "]");
             return;
         }
         out[key] = toml_text(n);
     };
-    walk(t, "");
+    walk(root, "");
     return out;
 }
 
@@ -140,7 +108,8 @@ std::string compare_runs(const RunRecord& a, const RunRecord& b) {
     for (const auto& [k, v] : cb)
         if (!ca.count(k) && k != "experiment.name" && k != "output.dir" && k != "output.name")
             diff.push_back({k, "(not set)", v});
-    if (ca.empty() || cb.empty()) out += "\nsettings: a config.toml is missing, not compared\n";
+    if (ca.empty() || cb.empty())
+        out += "\nsettings: not compared, no " + (ca.empty() ? a.dir : b.dir).string() + "/config.toml\n";
     else if (diff.size() == 1) out += "\nsettings: the same (config.toml)\n";
     else out += "\nsettings that differ (config.toml):\n" + text_table(diff, {false, false, false});
     return out;
