@@ -26,6 +26,7 @@
 #include "train/session.h"
 #include "train/threads.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace soma {
 
@@ -199,6 +200,11 @@ BenchRow measure_in_child(const BenchOptions& o, const Architecture& a, int& tra
 
 }  // namespace
 
+const std::vector<std::string>& bench_dataset_names() {
+    static const std::vector<std::string> names = {"mnist", "fashion-mnist", "synthetic"};
+    return names;
+}
+
 void validate_bench_options(const BenchOptions& o) {
     if (o.architectures.empty()) throw Error("bench: no architectures given (e.g. soma bench 784-16-16-10)");
     if (o.batch < 1) throw Error("bench: batch must be >= 1");
@@ -207,9 +213,9 @@ void validate_bench_options(const BenchOptions& o) {
     if (o.accuracy_epochs < 0) throw Error("bench: accuracy epochs must be >= 0");
     if (o.latency_samples < 1) throw Error("bench: latency samples must be >= 1");
     if (o.activation.empty()) throw Error("bench: activation must not be empty");
-    const std::vector<std::string> names = dataset_names();
+    const std::vector<std::string>& names = bench_dataset_names();
     if (std::find(names.begin(), names.end(), o.data.dataset) == names.end())
-        throw Error("bench: unknown dataset '" + o.data.dataset + "'; known: mnist, fashion-mnist, idx, synthetic");
+        throw Error("bench: " + unknown_name_message("dataset", o.data.dataset, names));
 }
 
 BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int* train_samples, int* test_samples) {

@@ -80,6 +80,9 @@ struct BenchResult {
 BenchOptions load_bench_file(const std::filesystem::path& file);
 
 // Checks option values (ranges, dataset names); throws soma::Error.
+// The datasets soma bench measures on (idx needs file paths it does not take).
+const std::vector<std::string>& bench_dataset_names();
+
 void validate_bench_options(const BenchOptions& options);
 
 // Measures one architecture in this process (what each child runs).

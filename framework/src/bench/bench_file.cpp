@@ -62,7 +62,7 @@ BenchOptions load_bench_file(const std::filesystem::path& file) {
     if (const Node* v = bench->find("batch")) o.batch = static_cast<int>(check_integer(*v, "bench.batch", 1, 1 << 20));
     if (const Node* v = bench->find("threads")) o.threads = static_cast<int>(check_integer(*v, "bench.threads", 0, 1024));
     if (const Node* v = bench->find("dataset"))
-        o.data.dataset = check_choice(*v, "bench.dataset", {"mnist", "fashion-mnist", "synthetic"});
+        o.data.dataset = check_choice(*v, "bench.dataset", bench_dataset_names());
     if (const Node* v = bench->find("accuracy_epochs"))
         o.accuracy_epochs = static_cast<int>(check_integer(*v, "bench.accuracy_epochs", 0, 100000));
     if (const Node* v = bench->find("activation")) {
