@@ -13,6 +13,12 @@ namespace soma {
 
 class Registry;
 
+// The names data.dataset accepts (the data component loads each).
+inline const std::vector<std::string>& dataset_names() {
+    static const std::vector<std::string> names = {"mnist", "fashion-mnist", "idx", "synthetic"};
+    return names;
+}
+
 struct DataConfig {
     std::string dataset = "mnist";  // mnist | fashion-mnist | idx | synthetic
     // dataset = "idx": the four files (absolute, or relative to the config file)

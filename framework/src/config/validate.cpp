@@ -92,7 +92,7 @@ std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry&
 DataConfig read_data(const Node& root) {
     const Section s = section(root, "data");
     DataConfig d;
-    d.dataset = s.choice("dataset", d.dataset, {"mnist", "fashion-mnist", "idx", "synthetic"});
+    d.dataset = s.choice("dataset", d.dataset, dataset_names());
     d.train_images = s.file_path("train_images");
     d.train_labels = s.file_path("train_labels");
     d.test_images = s.file_path("test_images");

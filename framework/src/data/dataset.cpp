@@ -41,8 +41,6 @@ const char* env(const char* name) {
 
 }  // namespace
 
-std::vector<std::string> dataset_names() { return {"mnist", "fashion-mnist", "idx", "synthetic"}; }
-
 std::filesystem::path data_cache_dir(const DataConfig& config) {
     if (!config.cache_dir.empty()) return config.cache_dir;
     if (const char* d = env("SOMA_DATA_DIR")) return d;

@@ -54,7 +54,5 @@ std::filesystem::path data_cache_dir(const DataConfig& config);
 // Progress lines go to log. Idempotent.
 void fetch_dataset(const std::string& name, const std::filesystem::path& cache_dir, std::ostream& log);
 
-// Names load_dataset accepts.
-std::vector<std::string> dataset_names();
 
 }  // namespace soma

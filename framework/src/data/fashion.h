@@ -1,5 +1,6 @@
 // Fashion-MNIST as Debian's dataset-fashion-mnist package installs it: read
-// in place from /usr/share/datasets, never copied into the cache.
+// from /usr/share/datasets, or from the uncompressed copy that `soma data
+// fetch fashion-mnist` leaves in the cache.
 #pragma once
 
 #include <array>

@@ -2,6 +2,8 @@
 // per digit, so a tiny strict scanner does instead of a JSON library.
 #include "data/mnist.h"
 
+#include <cstring>
+#include <cerrno>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -116,7 +118,7 @@ private:
 
 std::string read_text(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot open");
+    if (!in) throw Error(file.string() + ": cannot open: " + std::strerror(errno));
     std::ostringstream ss;
     ss << in.rdbuf();
     return std::move(ss).str();
