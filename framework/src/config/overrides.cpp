@@ -41,16 +41,11 @@ Override parse_override(const std::string& text) {
         throw ConfigError(pos, "expected PATH=VALUE, e.g. training.epochs=3 or model.activation=\"relu\"");
     const std::string path = trim(text.substr(0, eq));
     const std::string rhs = trim(text.substr(eq + 1));
-    std::size_t start = 0;
-    while (true) {
-        const auto dot = path.find('.', start);
-        out.path.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        if (!is_bare_key(out.path.back()))
+    out.path = split_dotted(path);
+    for (const std::string& key : out.path)
+        if (!is_bare_key(key))
             throw ConfigError(pos, "expected a dotted path of keys before '=' (letters, digits, _ and -), got '" +
                                        path + "'");
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-    }
     if (rhs.empty()) throw ConfigError(pos, "missing value after '='");
 
     const auto cwd = std::filesystem::current_path();

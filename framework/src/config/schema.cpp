@@ -61,6 +61,17 @@ const std::vector<std::string>& known_keys(const std::string& table_path) {
 
 std::string dotted(const std::vector<std::string>& path) { return join(path, "."); }
 
+std::vector<std::string> split_dotted(const std::string& path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = path.find('.', start);
+        parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) return parts;
+        start = dot + 1;
+    }
+}
+
 bool is_settable_path(const std::vector<std::string>& path, std::string& closest) {
     closest.clear();
     std::string table;

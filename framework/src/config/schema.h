@@ -27,5 +27,7 @@ std::vector<std::string> displaced_keys(const std::string& table_path, const std
 
 // "training.epochs" from {"training", "epochs"}.
 std::string dotted(const std::vector<std::string>& path);
+// The inverse of dotted: "model.activation" -> {"model", "activation"} (empty parts kept).
+std::vector<std::string> split_dotted(const std::string& path);
 
 }  // namespace soma

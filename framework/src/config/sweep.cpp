@@ -39,13 +39,9 @@ void collect_axes(const Node& table, const std::vector<std::string>& prefix, std
     for (const auto& [key, value] : table.entries) {
         if (prefix.empty() && key == "mode") continue;
         std::vector<std::string> path = prefix;
-        std::size_t start = 0;
-        while (true) {
-            const auto dot = key.find('.', start);
-            path.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-            if (path.back().empty()) fail(value.key_pos, "sweep: '" + key + "' is not a dotted path of settings");
-            if (dot == std::string::npos) break;
-            start = dot + 1;
+        for (const std::string& part : split_dotted(key)) {
+            if (part.empty()) fail(value.key_pos, "sweep: '" + key + "' is not a dotted path of settings");
+            path.push_back(part);
         }
         if (value.is_table()) {
             collect_axes(value, path, out);
