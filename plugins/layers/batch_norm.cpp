@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "soma/layer.h"
+#include "soma/onednn.h"
 #include "soma/plugin.h"
 #include "soma/registrar.h"
 
@@ -71,7 +72,6 @@ public:
         running_mean_mem_ = memory(stat_md, engine_, running_mean_.data());
         running_var_mem_ = memory(stat_md, engine_, running_var_.data());
         cache_.clear();
-        current_ = nullptr;
     }
 
     std::vector<soma::ParamTensor> parameters() override {
@@ -81,7 +81,7 @@ public:
 
     const float* forward(const float* x, int batch, bool training) override {
         BatchPrimitives& p = primitives(batch);
-        set_handle(p.src, x);
+        soma::bind(p.src, x);
         if (training) {
             p.forward_training.execute(stream_, p.training_args);
             stream_.wait();
@@ -99,29 +99,17 @@ public:
 
     void backward(const float* x, const float* dy, float* dx, int batch) override {
         BatchPrimitives& p = primitives(batch);
-        set_handle(p.src, x);
-        set_handle(p.diff_dst, dy);
+        soma::bind(p.src, x);
+        soma::bind(p.diff_dst, dy);
         // oneDNN always writes dx; the first layer's is not wanted, so it goes to scratch.
-        set_handle(p.diff_src, dx ? dx : scratch_diff_src_.data());
+        soma::bind(p.diff_src, dx ? dx : scratch_diff_src_.data());
         p.backward.execute(stream_, p.backward_args);
         stream_.wait();
     }
 
 private:
-    static void set_handle(memory& m, const float* ptr) {
-        void* handle = const_cast<float*>(ptr);  // oneDNN only reads src/diff_dst
-        if (m.get_data_handle() != handle) m.set_data_handle(handle);
-    }
-
     BatchPrimitives& primitives(int batch) {
-        if (current_ && current_->batch == batch) return *current_;
-        if (batch < 1 || batch > max_batch_)
-            throw std::invalid_argument("batch_norm: batch " + std::to_string(batch) + " outside 1.." +
-                                        std::to_string(max_batch_));
-        for (auto& c : cache_)
-            if (c->batch == batch) return *(current_ = c.get());
-        cache_.push_back(build(batch));
-        return *(current_ = cache_.back().get());
+        return cache_.get(batch, max_batch_, "batch_norm", [this](int b) { return build(b); });
     }
 
     std::unique_ptr<BatchPrimitives> build(int batch) {
@@ -174,8 +162,7 @@ private:
         running_var_, output_, scratch_diff_src_;
     memory scale_mem_, shift_mem_, scale_grad_mem_, shift_grad_mem_, batch_mean_mem_, batch_var_mem_,
         running_mean_mem_, running_var_mem_;
-    std::vector<std::unique_ptr<BatchPrimitives>> cache_;
-    BatchPrimitives* current_ = nullptr;
+    soma::PerBatch<BatchPrimitives> cache_;
 };
 
 void register_features(soma::Registrar& r) {

@@ -71,7 +71,6 @@ public:
         bias_grad_mem_ = memory({{units_}, dt::f32, tag::x}, engine_, bias_grad_.data());
         initialize(ctx.init);
         cache_.clear();
-        current_ = nullptr;
     }
 
     std::vector<soma::ParamTensor> parameters() override {
@@ -81,7 +80,7 @@ public:
 
     const float* forward(const float* x, int batch, bool training) override {
         BatchPrimitives& p = primitives(batch);
-        set_handle(p.src, x);
+        soma::bind(p.src, x);
         p.forward_args.execute((training ? p.forward_training : p.forward_inference), stream_);
         if (separate_) p.activation_forward_args.execute(p.activation_forward, stream_);
         stream_.wait();
@@ -90,24 +89,18 @@ public:
 
     void backward(const float* x, const float* dy, float* dx, int batch) override {
         BatchPrimitives& p = primitives(batch);
-        set_handle(p.src, x);
-        set_handle(p.diff_dst, dy);
+        soma::bind(p.src, x);
+        soma::bind(p.diff_dst, dy);
         if (fused_) p.activation_backward_args.execute(p.activation_backward, stream_);
         p.backward_weights_args.execute(p.backward_weights, stream_);
         if (dx) {
-            set_handle(p.diff_src, dx);
+            soma::bind(p.diff_src, dx);
             p.backward_data_args.execute(p.backward_data, stream_);
         }
         stream_.wait();
     }
 
 private:
-    static void set_handle(memory& m, const float* ptr) {
-        // oneDNN only reads src/diff_dst; it takes a non-const handle.
-        void* handle = const_cast<float*>(ptr);
-        if (m.get_data_handle() != handle) m.set_data_handle(handle);
-    }
-
     void initialize(const soma::InitSpec& init) {
         soma::Random rng(init.seed);
         const double fan_in = inputs_, fan_out = units_;
@@ -132,14 +125,7 @@ private:
     }
 
     BatchPrimitives& primitives(int batch) {
-        if (current_ && current_->batch == batch) return *current_;
-        if (batch < 1 || batch > max_batch_)
-            throw std::invalid_argument("dense: batch " + std::to_string(batch) + " outside 1.." +
-                                        std::to_string(max_batch_));
-        for (auto& c : cache_)
-            if (c->batch == batch) return *(current_ = c.get());
-        cache_.push_back(build(batch));
-        return *(current_ = cache_.back().get());
+        return cache_.get(batch, max_batch_, "dense", [this](int b) { return build(b); });
     }
 
     std::unique_ptr<BatchPrimitives> build(int batch) {
@@ -227,8 +213,7 @@ private:
     dnnl::stream stream_;
     std::vector<float> weights_, weights_grad_, bias_, bias_grad_, output_, diff_pre_, pre_;
     memory weights_mem_, bias_mem_, weights_grad_mem_, bias_grad_mem_;
-    std::vector<std::unique_ptr<BatchPrimitives>> cache_;
-    BatchPrimitives* current_ = nullptr;
+    soma::PerBatch<BatchPrimitives> cache_;
 };
 
 void register_features(soma::Registrar& r) {
