@@ -200,13 +200,15 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
         read_activation(registry, s, "activation", "activation_params", "sigmoid", activation, activation_params);
         if (hidden) {
             expect_type(*hidden, Node::Type::array, "model.hidden");
+            const std::string default_type = LayerConfig{}.type;
+            if (!registry.has(Kind::layer, default_type))
+                fail(hidden->pos, unknown_name_message("layer", default_type, registry.names(Kind::layer)) +
+                                      " (the default type)");
             for (std::size_t i = 0; i < hidden->items.size(); ++i) {
                 const Node& item = hidden->items[i];
                 const std::string path = "model.hidden[" + std::to_string(i) + "]";
                 LayerConfig layer;
                 layer.units = static_cast<int>(check_integer(item, path, 1, max_units));
-                if (!registry.has(Kind::layer, layer.type))
-                    fail(item.pos, unknown_name_message("layer", layer.type, registry.names(Kind::layer)));
                 layer.activation = activation;
                 layer.activation_params = activation_params;
                 layer.params = layer_params(registry, layer.type, layer.units, nullptr, path, item.pos, nullptr);
