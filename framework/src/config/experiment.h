@@ -15,12 +15,12 @@ class Registry;
 
 // The names data.dataset accepts (the data component loads each).
 inline const std::vector<std::string>& dataset_names() {
-    static const std::vector<std::string> names = {"mnist", "fashion-mnist", "idx", "synthetic"};
+    static const std::vector<std::string> names = {"mnist", "mnist-10k", "fashion-mnist", "idx", "synthetic"};
     return names;
 }
 
 struct DataConfig {
-    std::string dataset = "mnist";  // mnist | fashion-mnist | idx | synthetic
+    std::string dataset = "mnist";  // one of dataset_names()
     // dataset = "idx": the four files (absolute, or relative to the config file)
     std::string train_images, train_labels, test_images, test_labels;
     // dataset = "synthetic": sizes and seed of the generated problem

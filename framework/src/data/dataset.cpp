@@ -8,6 +8,7 @@
 #include "data/fashion.h"
 #include "data/idx.h"
 #include "data/mnist.h"
+#include "data/mnist_10k.h"
 #include "data/split.h"
 #include "data/synthetic.h"
 #include "util/names.h"
@@ -23,14 +24,15 @@ std::filesystem::path resolve(const std::string& file, const char* key, const st
     return p.is_absolute() ? p : base_dir / p;
 }
 
-Dataset load_mnist(const std::filesystem::path& cache_dir) {
-    const auto dir = cache_dir / "mnist";
+// mnist and mnist-10k: the four kMnistFiles in a folder of the cache.
+Dataset load_cached_mnist(const std::string& name, const std::filesystem::path& cache_dir, const char* folder) {
+    const auto dir = cache_dir / folder;
     for (const char* f : kMnistFiles) {
         if (!std::filesystem::exists(dir / f))
-            throw DatasetMissing("dataset mnist is not in the cache " + cache_dir.string() + ": " +
-                                 (dir / f).string() + " is missing; fetch it with: soma data fetch mnist");
+            throw DatasetMissing("dataset " + name + " is not in the cache " + cache_dir.string() + ": " +
+                                 (dir / f).string() + " is missing; fetch it with: soma data fetch " + name);
     }
-    return dataset_from_idx_files("mnist", dir / kMnistFiles[0], dir / kMnistFiles[1], dir / kMnistFiles[2],
+    return dataset_from_idx_files(name, dir / kMnistFiles[0], dir / kMnistFiles[1], dir / kMnistFiles[2],
                                   dir / kMnistFiles[3], 10);
 }
 
@@ -57,7 +59,9 @@ Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base
         throw Error("data.validation must be in [0, 1), got " + std::to_string(config.validation));
     Dataset d;
     if (config.dataset == "mnist") {
-        d = load_mnist(data_cache_dir(config));
+        d = load_cached_mnist("mnist", data_cache_dir(config), kMnistFolder);
+    } else if (config.dataset == "mnist-10k") {
+        d = load_cached_mnist("mnist-10k", data_cache_dir(config), kMnist10kFolder);
     } else if (config.dataset == "fashion-mnist") {
         d = load_fashion_mnist(data_cache_dir(config));
     } else if (config.dataset == "idx") {
@@ -80,6 +84,8 @@ Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base
 void fetch_dataset(const std::string& name, const std::filesystem::path& cache_dir, std::ostream& log) {
     if (name == "mnist") {
         fetch_mnist(cache_dir, log);
+    } else if (name == "mnist-10k") {
+        fetch_mnist_10k(cache_dir, log);
     } else if (name == "fashion-mnist") {
         fetch_fashion_mnist(log, cache_dir);
     } else if (name == "synthetic") {

