@@ -87,7 +87,7 @@ TEST_F(ConfigTest, OneOfAFixedSet) {
                     "training.loss: expected one of cross_entropy, mse, got 'crossentropy' "
                     "(did you mean 'cross_entropy'?)");
     EXPECT_ERROR_AT(error_of("[data]\ndataset = \"fashion\"\n"), 2, 11,
-                    "data.dataset: expected one of mnist, fashion-mnist, idx, synthetic, got 'fashion' "
+                    "data.dataset: expected one of mnist, mnist-10k, fashion-mnist, idx, synthetic, got 'fashion' "
                     "(did you mean 'fashion-mnist'?)");
     EXPECT_ERROR_AT(error_of("[model]\ninit = \"hee\"\n"), 2, 8,
                     "model.init: expected one of \"\", xavier, he, uniform, normal, got 'hee' (did you mean 'he'?)");

@@ -1,5 +1,8 @@
 // load_experiment on valid files: defaults, both model styles, plugin
 // parameters filled in, paths made absolute, and the to_toml round trip.
+#include <cmath>
+#include <map>
+
 #include "config_test_util.h"
 
 namespace soma::test {
@@ -234,7 +237,8 @@ TEST_F(ConfigTest, ToTomlWritesEveryValue) {
 TEST_F(ConfigTest, TheDataPiecesInConfigsLoad) {
     const std::filesystem::path configs = std::filesystem::path(SOMA_SOURCE_DIR) / "configs";
     for (const auto& [piece, dataset] : std::vector<std::pair<std::string, std::string>>{
-             {"mnist.toml", "mnist"}, {"fashion-mnist.toml", "fashion-mnist"}, {"synthetic.toml", "synthetic"}}) {
+             {"mnist.toml", "mnist"}, {"mnist-10k.toml", "mnist-10k"}, {"fashion-mnist.toml", "fashion-mnist"},
+             {"synthetic.toml", "synthetic"}}) {
         write("exp.toml", "include = [\"" + (configs / piece).string() + "\"]\n");
         EXPECT_EQ(load("exp.toml").data.dataset, dataset) << piece;
     }
@@ -243,11 +247,53 @@ TEST_F(ConfigTest, TheDataPiecesInConfigsLoad) {
 TEST_F(ConfigTest, TheMnist3b1bExperimentLoads) {
     const auto file = std::filesystem::path(SOMA_SOURCE_DIR) / "experiments/mnist_3b1b.toml";
     if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " not in this checkout";
-    const Experiment e = load_experiment(file, plugins());
+    const Sweep s = load_sweep(file, plugins());
+    ASSERT_FALSE(s.runs.empty());
+    const Experiment& e = s.runs[0].experiment;
     EXPECT_EQ(e.name, "mnist_3b1b");
     EXPECT_EQ(e.data.dataset, "mnist");  // from configs/mnist.toml
     ASSERT_EQ(e.model.layers.size(), 2u);
     EXPECT_EQ(e.model.layers[0].activation, "sigmoid");
+}
+
+// Defaults that teach good method: every ready-made experiment chooses epochs
+// on a validation split and repeats each configuration with at least 5 seeds.
+TEST_F(ConfigTest, ReadyMadeExperimentsUseValidationAndFiveSeeds) {
+    const auto folder = std::filesystem::path(SOMA_SOURCE_DIR) / "experiments";
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        if (entry.path().extension() != ".toml") continue;
+        ++files;
+        const Sweep s = load_sweep(entry.path(), plugins());
+        std::map<std::string, int> seeds;
+        for (const RunSpec& r : s.runs) {
+            EXPECT_GT(r.experiment.data.validation, 0.0) << entry.path() << " run " << r.id;
+            ++seeds[r.config_id];
+        }
+        for (const auto& [config, n] : seeds) EXPECT_GE(n, 5) << entry.path() << " configuration '" << config << "'";
+    }
+    EXPECT_GE(files, 5);
+}
+
+// The book's chapter 1 set-up, setting by setting (experiments/nielsen_ch1.toml).
+TEST_F(ConfigTest, TheNielsenExperimentIsTheBooks) {
+    const Sweep s = load_sweep(std::filesystem::path(SOMA_SOURCE_DIR) / "experiments/nielsen_ch1.toml", plugins());
+    ASSERT_EQ(s.runs.size(), 5u);
+    const Experiment& e = s.runs[0].experiment;
+    EXPECT_EQ(e.data.dataset, "mnist");
+    EXPECT_EQ(std::llround(e.data.validation * 60000), 10000);  // trains on 50,000
+    ASSERT_EQ(e.model.layers.size(), 1u);
+    EXPECT_EQ(e.model.layers[0].units, 30);
+    EXPECT_EQ(e.model.layers[0].activation, "sigmoid");
+    EXPECT_EQ(e.model.output_activation, "sigmoid");
+    EXPECT_EQ(e.model.init, "normal");
+    EXPECT_EQ(e.model.init_scale, 1.0);
+    EXPECT_EQ(e.training.loss, "mse");
+    EXPECT_EQ(e.training.batch_size, 10);
+    EXPECT_EQ(e.training.epochs, 30);
+    EXPECT_EQ(e.training.optimizer.name, "sgd");
+    EXPECT_EQ(e.training.optimizer.params.get("learning_rate"), 3.0);
+    EXPECT_EQ(e.training.optimizer.params.get("momentum"), 0.0);
 }
 
 }  // namespace soma::test

