@@ -1,10 +1,6 @@
 // TOML text formatting for the writer, sweep assignments and run ids.
 #include "config/toml_text.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdio>
-
 #include "util/quote.h"
 
 namespace soma {
@@ -17,15 +13,6 @@ std::string toml_key(std::string_view key) {
         bare = bare && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
                         c == '-');
     return bare ? std::string(key) : toml_quote(key);
-}
-
-std::string shortest_number(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    (void)ec;  // 64 chars always suffice for a double
-    return std::string(buf, end);
 }
 
 std::string toml_float(double v) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "config/document.h"
+#include "util/number.h"  // shortest_number: the decimal that reads back to the same double
 
 namespace soma {
 
@@ -14,8 +15,6 @@ namespace soma {
 std::string toml_quote(std::string_view s);
 // A key: bare when it can be, else quoted.
 std::string toml_key(std::string_view key);
-// The shortest decimal that reads back to v: 0.1, 1e-05, 3.
-std::string shortest_number(double v);
 // A float in TOML float syntax (3.0, not 3), inf and nan included.
 std::string toml_float(double v);
 // A value in inline form: [16, 16], {alpha = 0.1}, "relu".

@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <vector>
+
+#include "util/number.h"
 
 namespace soma {
 
@@ -12,19 +13,12 @@ namespace {
 
 using Row = std::array<std::string, 6>;
 
-// Shortest text that reads back as the same double: 0.01, 64, 1e-08.
-std::string format_number(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
-}
-
 std::string format_params(const std::vector<ParamSpec>& specs) {
     if (specs.empty()) return "-";
     std::string out;
     for (const auto& s : specs) {
         if (!out.empty()) out += ",";
-        out += s.name + "=" + format_number(s.default_value);
+        out += s.name + "=" + shortest_number(s.default_value);
     }
     return out;
 }
