@@ -103,25 +103,24 @@ public:
 private:
     void initialize(const soma::InitSpec& init) {
         soma::Random rng(init.seed);
-        const double fan_in = inputs_, fan_out = units_;
-        for (float& w : weights_) {
-            double v = 0;
-            if (init.scheme == "xavier") {
-                double a = std::sqrt(6.0 / (fan_in + fan_out));
-                v = rng.uniform(-a, a);
-            } else if (init.scheme == "he") {
-                v = rng.normal(0.0, std::sqrt(2.0 / fan_in));
-            } else if (init.scheme == "uniform") {
-                v = rng.uniform(-init.scale, init.scale);
-            } else if (init.scheme == "normal") {
-                v = rng.normal(0.0, init.scale);
-            } else {
-                throw std::invalid_argument("dense: unknown init scheme '" + init.scheme +
-                                            "'; known: xavier, he, uniform, normal");
-            }
-            w = static_cast<float>(v);
-        }
+        for (float& w : weights_) w = static_cast<float>(draw(rng, init));
         std::fill(bias_.begin(), bias_.end(), 0.f);
+    }
+
+    // One initial weight (soma/layer.h gives each scheme's distribution).
+    double draw(soma::Random& rng, const soma::InitSpec& init) const {
+        const double fan_in = inputs_, fan_out = units_;
+        switch (init.scheme) {
+            case soma::InitScheme::xavier: {
+                const double a = std::sqrt(6.0 / (fan_in + fan_out));
+                return rng.uniform(-a, a);
+            }
+            case soma::InitScheme::he: return rng.normal(0.0, std::sqrt(2.0 / fan_in));
+            case soma::InitScheme::uniform: return rng.uniform(-init.scale, init.scale);
+            case soma::InitScheme::normal: return rng.normal(0.0, init.scale);
+        }
+        throw std::invalid_argument("dense: init scheme " + std::to_string(static_cast<int>(init.scheme)) +
+                                    " is not one soma knows");
     }
 
     BatchPrimitives& primitives(int batch) {

@@ -85,7 +85,7 @@ save_weights = false
     EXPECT_EQ(e.model.layers[1].pos.line, 17);
     EXPECT_EQ(e.model.layers[1].pos.column, 15);
     EXPECT_EQ(e.model.output_activation, "sigmoid");
-    EXPECT_EQ(e.model.init, "he");
+    EXPECT_EQ(e.model.init, InitScheme::he);
     EXPECT_DOUBLE_EQ(e.model.init_scale, 0.5);
 
     EXPECT_EQ(e.training.epochs, 3);

@@ -92,7 +92,7 @@ TEST_F(ConfigTest, TheIncludingFilesModelStyleWins) {
     ASSERT_EQ(e.model.layers.size(), 1u);
     EXPECT_EQ(e.model.layers[0].units, 4);
     EXPECT_EQ(e.model.layers[0].activation, "");
-    EXPECT_EQ(e.model.init, "he");  // keys of neither style stay
+    EXPECT_EQ(e.model.init, InitScheme::he);  // keys of neither style stay
 
     write("layers.toml", "[[model.layers]]\nunits = 4\n");
     write("exp2.toml", "include = [\"layers.toml\"]\n[model]\nhidden = [5, 6]\n");

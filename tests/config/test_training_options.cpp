@@ -10,7 +10,7 @@ TEST_F(ConfigTest, ScheduleEarlyStoppingAndClippingAreRead) {
         "[training.early_stopping]\npatience = 3\nmin_delta = 0.001\n");
     const Experiment e = load("exp.toml");
     EXPECT_EQ(e.training.clip_norm, 5.0);
-    EXPECT_EQ(e.training.schedule.name, "cosine");
+    EXPECT_EQ(e.training.schedule.name, Schedule::cosine);
     EXPECT_EQ(e.training.schedule.warmup_epochs, 1.5);
     EXPECT_EQ(e.training.schedule.min_factor, 0.1);
     EXPECT_EQ(e.training.early_stopping.patience, 3);

@@ -249,7 +249,7 @@ TEST_P(ActivationNetwork, GradientMatchesFiniteDifferences) {
     hidden.units = 5;
     hidden.activation = c.activation;
     model.layers.push_back(hidden);
-    model.init = "normal";
+    model.init = InitScheme::normal;
     model.init_scale = 0.8;  // large enough that the activation's curvature matters
     Network net(registry(), model, o, e.engine, e.stream);
     const std::string description = net.describe();

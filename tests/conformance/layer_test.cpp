@@ -174,7 +174,7 @@ TEST_P(LayerConformance, NetworkGradientMatchesFiniteDifferences) {
     tested.type = GetParam();
     tested.units = kUnits;
     model.layers = {first, tested};
-    model.init = "normal";
+    model.init = InitScheme::normal;
     model.init_scale = 0.8;
     auto build = [&] { return std::make_unique<Network>(registry(), model, o, e.engine, e.stream); };
 

@@ -115,7 +115,7 @@ TEST_P(NetworkGradient, MatchesFiniteDifferencesAndReference) {
     o.allow_fusion = c.fused;
     const std::string out_act = c.loss == LossKind::mse ? "sigmoid" : "";
     ModelConfig model = model_of({5, 4}, c.activation, out_act);
-    model.init = "normal";
+    model.init = InitScheme::normal;
     model.init_scale = 0.8;  // large enough that the activations do something
     Network net(test::builtin_registry(), model, o, e.engine, e.stream);
     bool any_fused = net.describe().find("(fused)") != std::string::npos;

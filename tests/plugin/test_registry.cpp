@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin/registry.h"
+#include "soma/plugin.h"
 #include "plugin_test_util.h"
 #include "util/error.h"
 
@@ -151,8 +152,8 @@ TEST(Registry, WrongAbiIsRefusedBeforeAnyCodeRuns) {
     Registry registry;
     const auto file = fixture("fixture_wrong_abi");
     auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() +
-                             ": plugin ABI version 999, this soma expects 1; rebuild the plugin against this soma");
+    EXPECT_EQ(e.message, file.string() + ": plugin ABI version 999, this soma expects " +
+                             std::to_string(SOMA_PLUGIN_ABI_VERSION) + "; rebuild the plugin against this soma");
     EXPECT_FALSE(fs::exists(tripwire)) << "the wrong-ABI plugin's static initialiser ran";
     expect_clean_and_usable(registry);
     unsetenv("SOMA_FIXTURE_TRIPWIRE");
@@ -174,7 +175,7 @@ TEST(Registry, WrongAbiTripwireFiresWhenLoadedDirectly) {
 TEST(Registry, DescriptorAbiMismatchNamesBothVersions) {
     Registry registry;
     expect_refused(registry, fixture("fixture_descriptor_abi"), Code::abi_mismatch,
-                   {"plugin descriptor ABI version 999", "this soma expects 1"});
+                   {"plugin descriptor ABI version 999", "this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION)});
     expect_clean_and_usable(registry);
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 ScheduleConfig schedule(const std::string& name) {
     ScheduleConfig s;
-    s.name = name;
+    s.name = *schedule_names.find(name);
     return s;
 }
 

@@ -14,10 +14,16 @@
 
 namespace soma {
 
-// How to draw initial weights. scheme: "xavier", "he", "uniform", "normal";
-// scale is the half-width (uniform) or standard deviation (normal).
+// Initial weight schemes (the host names them: model.init = "he"):
+//   xavier   uniform in +-sqrt(6 / (fan_in + fan_out))
+//   he       normal, standard deviation sqrt(2 / fan_in)
+//   uniform  uniform in +-scale
+//   normal   normal, standard deviation scale
+enum class InitScheme { xavier, he, uniform, normal };
+
+// How to draw initial weights; scale is for uniform and normal.
 struct InitSpec {
-    std::string scheme = "xavier";
+    InitScheme scheme = InitScheme::xavier;
     double scale = 0.05;
     std::uint64_t seed = 0;
 };

@@ -11,7 +11,7 @@ namespace soma { class Registrar; }
 // params.h, tensor.h). Bump it whenever any of them changes layout, a virtual
 // function is added, removed or reordered, or a signature changes. The host
 // refuses a plugin built against any other number, before running its code.
-#define SOMA_PLUGIN_ABI_VERSION 1u
+#define SOMA_PLUGIN_ABI_VERSION 2u
 
 // The exported entry symbol, looked up by name in the plugin's dynamic symbols.
 #define SOMA_PLUGIN_ENTRY_NAME "soma_plugin_entry"

@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config_error.h"  // SourcePos, ConfigError
+#include "soma/layer.h"              // InitScheme
 #include "soma/params.h"
+#include "util/name_table.h"
 
 namespace soma {
 
@@ -52,6 +55,12 @@ struct LayerConfig {
     }
 };
 
+// model.init's names for the weight schemes (soma/layer.h).
+inline constexpr auto init_scheme_names = name_table<InitScheme>({{InitScheme::xavier, "xavier"},
+                                                                  {InitScheme::he, "he"},
+                                                                  {InitScheme::uniform, "uniform"},
+                                                                  {InitScheme::normal, "normal"}});
+
 struct ModelConfig {
     // Hidden layers, from `hidden = [16, 16]` + `activation`, or from
     // [[model.layers]]. The output layer (dense, units = classes) is added
@@ -59,7 +68,7 @@ struct ModelConfig {
     std::vector<LayerConfig> layers;
     std::string output_activation;  // "" = none (logits into the loss)
     Params output_activation_params;
-    std::string init;               // "" = each activation's preferred scheme
+    std::optional<InitScheme> init;  // none = each activation's preferred scheme
     double init_scale = 0.05;       // for uniform / normal
 
     bool operator==(const ModelConfig& o) const {
@@ -76,9 +85,16 @@ struct OptimizerConfig {
     bool operator==(const OptimizerConfig& o) const { return name == o.name && params.values() == o.params.values(); }
 };
 
+// The learning-rate schedules (train/schedule.h gives their formulas).
+enum class Schedule { constant, step, exponential, cosine };
+inline constexpr auto schedule_names = name_table<Schedule>({{Schedule::constant, "constant"},
+                                                             {Schedule::step, "step"},
+                                                             {Schedule::exponential, "exponential"},
+                                                             {Schedule::cosine, "cosine"}});
+
 // The learning rate over training, as a factor on the optimizer's own rate.
 struct ScheduleConfig {
-    std::string name = "constant";  // constant | step | exponential | cosine
+    Schedule name = Schedule::constant;
     double warmup_epochs = 0;       // linear warmup from 0 (any schedule)
     int step_epochs = 10;           // step: multiply by gamma every step_epochs
     double gamma = 0.1;             // step; exponential: factor per epoch

@@ -48,6 +48,11 @@ struct Section {
         const Node* v = get(key);
         return v ? check_choice(*v, at(key), allowed) : def;
     }
+    // A name from an enum's table (refused with the list and the closest name otherwise).
+    template <class E, std::size_t N>
+    E named(const std::string& key, E def, const NameTable<E, N>& names) const {
+        return *names.find(choice(key, std::string(names.name(def)), names.names()));
+    }
     // A path relative to the file that wrote it, made absolute ("" stays "").
     std::string file_path(const std::string& key) const {
         const Node* v = get(key);
@@ -219,7 +224,9 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
     }
     read_activation(registry, s, "output_activation", "output_activation_params", "", m.output_activation,
                     m.output_activation_params);
-    m.init = s.choice("init", m.init, {"", "xavier", "he", "uniform", "normal"});
+    std::vector<std::string> inits = init_scheme_names.names();
+    inits.insert(inits.begin(), "");  // "": each activation's preferred scheme
+    m.init = init_scheme_names.find(s.choice("init", "", inits));
     if (const Node* v = s.get("init_scale")) {
         expect_number(*v, "model.init_scale");
         m.init_scale = v->number();
@@ -253,7 +260,7 @@ ScheduleConfig read_schedule(const Section& training) {
     check_known_keys(*table, "training.schedule", "in [training.schedule]");
     const Section s{table, "training.schedule"};
     const double inf = std::numeric_limits<double>::infinity();
-    c.name = s.choice("name", c.name, {"constant", "step", "exponential", "cosine"});
+    c.name = s.named("name", c.name, schedule_names);
     c.warmup_epochs = read_number(s, "warmup_epochs", c.warmup_epochs, 0, inf);
     c.step_epochs = static_cast<int>(s.integer("step_epochs", c.step_epochs, 1));
     c.gamma = read_number(s, "gamma", c.gamma, 0, 1, /*min_open=*/true);

@@ -2,6 +2,7 @@
 // person reads it, so a run folder records exactly what ran.
 #include "config/writer.h"
 
+#include <ostream>
 #include <sstream>
 
 #include "config/toml_text.h"
@@ -31,14 +32,9 @@ bool has_hidden_form(const ModelConfig& model) {
     return true;
 }
 
-std::string to_toml(const Experiment& e, bool hidden_form) {
-    std::ostringstream o;
-    o << "# soma experiment, resolved: every setting explicit, paths absolute\n\n";
-    o << "[experiment]\n";
-    o << "name = " << str(e.name) << "\n";
-    o << "description = " << str(e.description) << "\n\n";
+namespace {
 
-    const DataConfig& d = e.data;
+void write_data(std::ostream& o, const DataConfig& d) {
     o << "[data]\n";
     o << "dataset = " << str(d.dataset) << "\n";
     o << "train_images = " << str(d.train_images) << "\n";
@@ -52,8 +48,10 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     o << "test_limit = " << d.test_limit << "\n";
     o << "validation = " << toml_float(d.validation) << "\n";
     o << "cache_dir = " << str(d.cache_dir) << "\n\n";
+}
 
-    const ModelConfig& m = e.model;
+// [model], then the layers as [[model.layers]] unless hidden = [...] says it all.
+void write_model(std::ostream& o, const ModelConfig& m, bool hidden_form) {
     o << "[model]\n";
     const bool hidden = hidden_form && has_hidden_form(m);
     if (hidden) {
@@ -69,21 +67,22 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     }
     o << "output_activation = " << str(m.output_activation) << "\n";
     o << "output_activation_params = " << inline_params(m.output_activation_params) << "\n";
-    o << "init = " << str(m.init) << "\n";
+    o << "init = " << str(m.init ? std::string(init_scheme_names.name(*m.init)) : "") << "\n";
     o << "init_scale = " << toml_float(m.init_scale) << "\n\n";
-    if (!hidden) {
-        for (const auto& l : m.layers) {
-            o << "[[model.layers]]\n";
-            o << "type = " << str(l.type) << "\n";
-            // units is the layer's own key; params holds everything else.
-            if (l.units > 0) o << "units = " << l.units << "\n";
-            o << "activation = " << str(l.activation) << "\n";
-            o << "params = " << inline_params(l.params, l.units > 0 ? "units" : nullptr) << "\n";
-            o << "activation_params = " << inline_params(l.activation_params) << "\n\n";
-        }
+    if (hidden) return;
+    for (const auto& l : m.layers) {
+        o << "[[model.layers]]\n";
+        o << "type = " << str(l.type) << "\n";
+        // units is the layer's own key; params holds everything else.
+        if (l.units > 0) o << "units = " << l.units << "\n";
+        o << "activation = " << str(l.activation) << "\n";
+        o << "params = " << inline_params(l.params, l.units > 0 ? "units" : nullptr) << "\n";
+        o << "activation_params = " << inline_params(l.activation_params) << "\n\n";
     }
+}
 
-    const TrainingConfig& t = e.training;
+// [training] and its subtables: schedule, early stopping, optimizer.
+void write_training(std::ostream& o, const TrainingConfig& t) {
     o << "[training]\n";
     o << "epochs = " << t.epochs << "\n";
     o << "batch_size = " << t.batch_size << "\n";
@@ -92,7 +91,7 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     o << "threads = " << t.threads << "\n";
     o << "clip_norm = " << toml_float(t.clip_norm) << "\n\n";
     o << "[training.schedule]\n";
-    o << "name = " << str(t.schedule.name) << "\n";
+    o << "name = " << str(std::string(schedule_names.name(t.schedule.name))) << "\n";
     o << "warmup_epochs = " << toml_float(t.schedule.warmup_epochs) << "\n";
     o << "step_epochs = " << t.schedule.step_epochs << "\n";
     o << "gamma = " << toml_float(t.schedule.gamma) << "\n";
@@ -104,17 +103,33 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     o << "name = " << str(t.optimizer.name) << "\n";
     for (const auto& [k, v] : t.optimizer.params.values()) o << toml_key(k) << " = " << toml_float(v) << "\n";
     o << "\n";
+}
 
+// [output] and [plugins].
+void write_output(std::ostream& o, const Experiment& e) {
     o << "[output]\n";
     o << "dir = " << str(e.output.dir) << "\n";
     o << "name = " << str(e.output.name) << "\n";
     o << "save_weights = " << (e.output.save_weights ? "true" : "false") << "\n\n";
-
     o << "[plugins]\n";
     o << "paths = [";
     for (std::size_t i = 0; i < e.plugin_paths.size(); ++i)
         o << (i ? ", " : "") << str(e.plugin_paths[i].string());
     o << "]\n";
+}
+
+}  // namespace
+
+std::string to_toml(const Experiment& e, bool hidden_form) {
+    std::ostringstream o;
+    o << "# soma experiment, resolved: every setting explicit, paths absolute\n\n";
+    o << "[experiment]\n";
+    o << "name = " << str(e.name) << "\n";
+    o << "description = " << str(e.description) << "\n\n";
+    write_data(o, e.data);
+    write_model(o, e.model, hidden_form);
+    write_training(o, e.training);
+    write_output(o, e);
     return o.str();
 }
 

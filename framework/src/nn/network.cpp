@@ -4,6 +4,7 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace soma {
 
@@ -33,11 +34,17 @@ void Network::add_layer(const Registry& registry, const LayerConfig& config, int
     stage.inputs = width_;
 
     std::unique_ptr<Activation> activation;
-    std::string preferred_init = "xavier";
+    InitScheme preferred_init = InitScheme::xavier;
     if (!config.activation.empty()) {
         activation = registry.make_activation(config.activation, config.activation_params);
         const std::string& pi = registry.feature(Kind::activation, config.activation).info.preferred_init;
-        if (!pi.empty()) preferred_init = pi;
+        if (!pi.empty()) {
+            const auto scheme = init_scheme_names.find(pi);
+            if (!scheme)
+                throw Error("activation '" + config.activation + "' prefers " +
+                            unknown_name_message("init scheme", pi, init_scheme_names.names()));
+            preferred_init = *scheme;
+        }
     }
 
     LayerContext ctx;
@@ -46,7 +53,7 @@ void Network::add_layer(const Registry& registry, const LayerConfig& config, int
     ctx.inputs = width_;
     ctx.max_batch = options_.max_batch;
     ctx.seed = derive_seed(options_.seed, 1000 + index);
-    ctx.init.scheme = model.init.empty() ? preferred_init : model.init;
+    ctx.init.scheme = model.init.value_or(preferred_init);
     ctx.init.scale = model.init_scale;
     ctx.init.seed = derive_seed(options_.seed, index);
     const bool fuse = activation && options_.allow_fusion && activation->fused() && stage.layer->can_fuse();

@@ -38,7 +38,7 @@ LayerContext context(int inputs, std::uint64_t seed) {
     ctx.inputs = inputs;
     ctx.max_batch = kBatch;
     ctx.seed = seed;
-    ctx.init.scheme = "normal";
+    ctx.init.scheme = InitScheme::normal;
     ctx.init.scale = 0.8;  // large enough that curvature matters
     ctx.init.seed = seed + 7;
     return ctx;
