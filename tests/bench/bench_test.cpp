@@ -11,7 +11,6 @@
 
 #include "bench/bench.h"
 #include "config/config_error.h"
-#include "report/json_read.h"
 #include "util/error.h"
 
 namespace soma {
@@ -139,13 +138,20 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
     EXPECT_EQ(lines[2].rfind("784-8-10,6370,", 0), 0u) << lines[2];
 
     // JSON: strict parse, one row per architecture.
-    const JsonValue j = read_json_file(p.json);
-    const JsonValue* rows = j.find("rows");
-    ASSERT_TRUE(rows && rows->is_array());
-    ASSERT_EQ(rows->items.size(), 2u);
-    EXPECT_EQ(rows->items[1].find("architecture")->string, "784-8-10");
-    EXPECT_GT(rows->items[0].find("latency_p99_us")->number, 0);
-    EXPECT_EQ(j.find("dataset")->string, "synthetic");
+    const BenchResult j = read_bench_json(p.json);
+    ASSERT_EQ(j.rows.size(), 2u);
+    EXPECT_EQ(j.rows[1].architecture, "784-8-10");
+    EXPECT_GT(j.rows[0].latency_p99_us, 0);
+    EXPECT_EQ(j.options.data.dataset, "synthetic");
+    EXPECT_EQ(j.train_samples, r.train_samples);
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {  // every number reads back exactly
+        EXPECT_EQ(j.rows[i].train_samples_per_second, r.rows[i].train_samples_per_second);
+        EXPECT_EQ(j.rows[i].latency_mean_us, r.rows[i].latency_mean_us);
+        EXPECT_EQ(j.rows[i].peak_memory_mb, r.rows[i].peak_memory_mb);
+        EXPECT_EQ(j.rows[i].test_accuracy, r.rows[i].test_accuracy);
+        EXPECT_EQ(j.rows[i].epoch_samples_per_second, r.rows[i].epoch_samples_per_second);
+        EXPECT_EQ(j.rows[i].network, r.rows[i].network);
+    }
 
     // HTML: self-contained, charts, every architecture.
     const std::string html = read_text(p.html);

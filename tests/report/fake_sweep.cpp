@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "train/run_folder.h"
-#include "util/json.h"
+#include "experiment/sweep_record.h"
 
 namespace soma::test {
 
@@ -148,21 +148,15 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
             }
         }
 
-    JsonWriter j;
-    j.begin_object();
-    j.field("experiment", o.experiment);
-    j.key("axes").begin_array().value("model.activation").value("model.hidden").value("training.seed").end_array();
-    j.key("runs").begin_array();
-    for (const FakeRun& r : runs) {
-        j.begin_object().field("id", r.id).field("config_id", r.config_id);
-        j.key("assignments").begin_object();
-        j.field("model.activation", "\"" + r.activation + "\"");
-        j.field("model.hidden", hidden_toml(r.hidden));
-        j.field("training.seed", std::to_string(r.seed));
-        j.end_object().end_object();
-    }
-    j.end_array().end_object();
-    write_text(dir / "sweep.json", j.str());
+    SweepIndex index;
+    index.experiment = o.experiment;
+    index.mode = "product";
+    index.axes = {"model.activation", "model.hidden", "training.seed"};
+    for (const FakeRun& r : runs)
+        index.runs.push_back({r.id, r.config_id, {{"model.activation", "\"" + r.activation + "\""},
+                                                  {"model.hidden", hidden_toml(r.hidden)},
+                                                  {"training.seed", std::to_string(r.seed)}}});
+    write_text(dir / "sweep.json", sweep_index_text(index));
     write_text(dir / "experiment.toml", "[experiment]\nname = \"" + o.experiment + "\"\n");
 
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -219,7 +213,7 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
             seconds_total += m.seconds;
             result.epochs.push_back(m);
         }
-        result.status = r.status;
+        result.status = *run_status_names.find(r.status);
         result.diverged_epoch = r.status == "diverged" ? epochs : 0;
         result.train_seconds = seconds_total;
         result.samples_per_second = result.epochs.back().samples_per_second;

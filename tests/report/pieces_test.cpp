@@ -10,11 +10,12 @@
 
 #include "report/aggregate.h"
 #include "report/confusion.h"
-#include "report/format.h"
+#include "toolkit/format.h"
 #include "report/model_shape.h"
+#include "report/summary_table.h"
 #include "report/neuron_images.h"
-#include "report/png.h"
-#include "report/svg_chart.h"
+#include "toolkit/png.h"
+#include "toolkit/svg_chart.h"
 #include "util/error.h"
 
 namespace soma {

@@ -127,9 +127,9 @@ int main(int argc, char** argv) {
     soma::RunOptions options;
     options.out = argv[3];
     const soma::RunOutcome o = soma::run_experiment(argv[2], options, registry, std::cout);
-    std::cout << "embedded soma " << soma::version() << ": " << o.result.status << ", test accuracy "
+    std::cout << "embedded soma " << soma::version() << ": " << soma::run_status_names.name(o.result.status) << ", test accuracy "
               << o.result.epochs.back().test_accuracy << "\n";
-    return o.result.status == "ok" ? 0 : 1;
+    return o.result.status == soma::RunStatus::ok ? 0 : 1;
 }
 EOF2
 cat >"$tmp/embed/exp.toml" <<'EOF2'

@@ -12,7 +12,7 @@ TEST(Trainer, LearnsSyntheticDigitsWithEachActivation) {
     Dataset data = make_synthetic(2000, 500, 7);
     for (const std::string act : {"sigmoid", "relu"}) {
         RunResult r = train(test::synthetic_experiment(act, {32}, 4), data, test::registry());
-        ASSERT_EQ(r.status, "ok");
+        ASSERT_EQ(r.status, RunStatus::ok);
         ASSERT_EQ(r.epochs.size(), 4u);
         EXPECT_GT(r.epochs.back().test_accuracy, 0.5) << act;  // chance is 0.1
         EXPECT_LT(r.epochs.back().train_loss, r.epochs.front().train_loss) << act;
@@ -50,7 +50,7 @@ TEST(Trainer, DivergenceStopsTheRunAndNamesTheEpoch) {
     e.training.optimizer.params.set("learning_rate", 1e6);
     e.training.optimizer.params.set("momentum", 0.0);
     RunResult r = train(e, data, test::registry());
-    EXPECT_EQ(r.status, "diverged");
+    EXPECT_EQ(r.status, RunStatus::diverged);
     EXPECT_GE(r.diverged_epoch, 1);
     EXPECT_LT(r.epochs.size(), 5u);
 }
@@ -63,7 +63,7 @@ TEST(Trainer, MseWithSigmoidOutputsLearnsLikeTheVideo) {
     e.training.optimizer.params.set("learning_rate", 3.0);
     e.training.optimizer.params.set("momentum", 0.0);
     RunResult r = train(e, data, test::registry());
-    ASSERT_EQ(r.status, "ok");
+    ASSERT_EQ(r.status, RunStatus::ok);
     EXPECT_GT(r.epochs.back().test_accuracy, 0.3);
     EXPECT_NE(r.network.find("sigmoid (fused) -> dense 10 + sigmoid (fused)"), std::string::npos) << r.network;
 }

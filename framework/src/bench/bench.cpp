@@ -14,8 +14,6 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
-#include <random>
-#include <sstream>
 #include <thread>
 
 #include "data/batcher.h"
@@ -58,54 +56,6 @@ long peak_rss_kb() {
     while (std::getline(in, line))
         if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
     return 0;
-}
-
-// A row as "key value" lines, for the pipe from a child.
-std::string encode_row(const BenchRow& r, int train_samples, int test_samples) {
-    std::ostringstream o;
-    o.precision(17);
-    o << "network " << r.network << "\n"
-      << "threads " << r.threads << "\n"
-      << "train_samples_per_second " << r.train_samples_per_second << "\n"
-      << "infer_samples_per_second " << r.infer_samples_per_second << "\n"
-      << "latency_p50_us " << r.latency_p50_us << "\n"
-      << "latency_p99_us " << r.latency_p99_us << "\n"
-      << "latency_mean_us " << r.latency_mean_us << "\n"
-      << "peak_memory_mb " << r.peak_memory_mb << "\n"
-      << "test_accuracy " << r.test_accuracy << "\n"
-      << "train_samples " << train_samples << "\n"
-      << "test_samples " << test_samples << "\n"
-      << "epochs";
-    for (double v : r.epoch_samples_per_second) o << " " << v;
-    o << "\n";
-    return o.str();
-}
-
-void decode_row(const std::string& text, BenchRow& r, int& train_samples, int& test_samples) {
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        const std::size_t sp = line.find(' ');
-        const std::string key = line.substr(0, sp);
-        const std::string value = sp == std::string::npos ? "" : line.substr(sp + 1);
-        auto num = [&] { return std::strtod(value.c_str(), nullptr); };  // "nan" parses to NaN
-        if (key == "network") r.network = value;
-        else if (key == "threads") r.threads = static_cast<int>(num());
-        else if (key == "train_samples_per_second") r.train_samples_per_second = num();
-        else if (key == "infer_samples_per_second") r.infer_samples_per_second = num();
-        else if (key == "latency_p50_us") r.latency_p50_us = num();
-        else if (key == "latency_p99_us") r.latency_p99_us = num();
-        else if (key == "latency_mean_us") r.latency_mean_us = num();
-        else if (key == "peak_memory_mb") r.peak_memory_mb = num();
-        else if (key == "test_accuracy") r.test_accuracy = num();
-        else if (key == "train_samples") train_samples = static_cast<int>(num());
-        else if (key == "test_samples") test_samples = static_cast<int>(num());
-        else if (key == "epochs") {
-            std::istringstream vs(value);
-            double v;
-            while (vs >> v) r.epoch_samples_per_second.push_back(v);
-        }
-    }
 }
 
 std::string cpu_model() {
@@ -158,9 +108,10 @@ BenchRow measure_in_child(const BenchOptions& o, const Architecture& a, int& tra
         int code = 0;
         std::string message;
         try {
-            int tr = 0, te = 0;
-            BenchRow r = measure_architecture(o, a, &tr, &te);
-            message = "ok\n" + encode_row(r, tr, te);
+            // The answer is a bench.json of one row, read back by the same definition.
+            BenchResult answer;
+            answer.rows.push_back(measure_architecture(o, a, &answer.train_samples, &answer.test_samples));
+            message = "ok\n" + bench_json(answer);
         } catch (const std::exception& e) {
             message = std::string("error\n") + e.what();
             code = 1;
@@ -193,9 +144,11 @@ BenchRow measure_in_child(const BenchOptions& o, const Architecture& a, int& tra
                                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         throw Error("bench " + a.text + ": " + why);
     }
-    BenchRow r;
-    decode_row(text.substr(3), r, train_samples, test_samples);
-    return r;
+    const BenchResult answer = parse_bench_json(text.substr(3), "bench " + a.text + ": the measuring process's answer");
+    if (answer.rows.size() != 1) throw Error("bench " + a.text + ": the measuring process answered without a row");
+    train_samples = answer.train_samples;
+    test_samples = answer.test_samples;
+    return answer.rows.front();
 }
 
 }  // namespace
@@ -218,8 +171,10 @@ void validate_bench_options(const BenchOptions& o) {
         throw Error("bench: " + unknown_name_message("dataset", o.data.dataset, names));
 }
 
-BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int* train_samples, int* test_samples) {
-    Registry registry;
+namespace {
+
+// The plugins a measurement needs: the activation, dense and sgd.
+void load_bench_plugins(Registry& registry, const BenchOptions& o) {
     std::vector<std::filesystem::path> folders = o.plugin_folders.empty() ? default_plugin_folders() : o.plugin_folders;
     folders.insert(folders.end(), o.extra_plugin_folders.begin(), o.extra_plugin_folders.end());
     const std::vector<LoadError> refused = registry.load_folders(folders);
@@ -229,47 +184,42 @@ BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int*
         for (const LoadError& e : refused) why += "; " + e.message;
         throw Error(why);
     }
+}
 
-    const Dataset data = load_dataset(o.data, o.source.empty() ? std::filesystem::current_path()
-                                                                : o.source.parent_path(), o.seed);
+// The dataset, checked against the architecture's ends.
+Dataset load_bench_data(const BenchOptions& o, const Architecture& a) {
+    Dataset data = load_dataset(o.data, o.source.empty() ? std::filesystem::current_path() : o.source.parent_path(),
+                                o.seed);
     if (a.inputs() != data.features() || a.outputs() != data.classes)
         throw Error("architecture '" + a.text + "' must start with " + std::to_string(data.features()) +
                     " inputs and end with " + std::to_string(data.classes) + " outputs for dataset '" + data.name +
                     "'");
     if (data.train.size() == 0 || data.test.size() == 0)
         throw Error("dataset '" + data.name + "' has no training or no test samples");
-    if (train_samples) *train_samples = static_cast<int>(data.train.size());
-    if (test_samples) *test_samples = static_cast<int>(data.test.size());
+    return data;
+}
 
-    const ModelConfig model = architecture_model(a, o.activation);
-    TrainingConfig tc;
-    tc.batch_size = o.batch;
-    tc.threads = o.threads;
-    tc.seed = o.seed;
-    tc.optimizer.name = "sgd";  // learning_rate 0.1, no momentum: as the reference loop
-    const int features = data.features(), classes = data.classes;
+// Batch buffers large enough for training and evaluation batches.
+struct BatchBuffers {
+    std::vector<float> x;
+    std::vector<std::int32_t> labels;
+    BatchBuffers(int batch, int features)
+        : x(static_cast<std::size_t>(std::max(batch, TrainingSession::kEvalBatch)) * features),
+          labels(static_cast<std::size_t>(std::max(batch, TrainingSession::kEvalBatch))) {}
+};
 
-    BenchRow row;
-    row.architecture = a.text;
-    row.parameters = architecture_parameters(a);
-    row.flops = architecture_flops(a);
-    row.threads = apply_threads(o.threads, model, features, classes, o.batch);
-    TrainingSession session(registry, model, tc, features, classes, o.batch);
-    row.network = session.network().describe();
-    if (session.parameters() != row.parameters)
-        throw Error("architecture '" + a.text + "': the network has " + std::to_string(session.parameters()) +
-                    " parameters, the shape says " + std::to_string(row.parameters));
-
-    // Training: epochs exactly as the trainer times them.
-    std::vector<float> x(static_cast<std::size_t>(std::max(o.batch, TrainingSession::kEvalBatch)) * features);
-    std::vector<std::int32_t> labels(static_cast<std::size_t>(std::max(o.batch, TrainingSession::kEvalBatch)));
+// Training: epochs exactly as the trainer times them; the median of the timed
+// ones, and the test accuracy after accuracy_epochs when asked.
+void time_training(const BenchOptions& o, const Dataset& data, TrainingSession& session, BatchBuffers& buf,
+                   BenchRow& row) {
+    const int features = data.features();
     Batcher batcher(data.train, features, o.batch, derive_seed(o.seed, 77), /*shuffle=*/true);
     const int total_epochs = std::max(1 + o.epochs, o.accuracy_epochs);
     std::vector<double> timed;
     for (int epoch = 1; epoch <= total_epochs; ++epoch) {
         batcher.start_epoch(epoch);
         const auto t0 = clock_type::now();
-        while (int b = batcher.next(x.data(), labels.data())) session.step(x.data(), labels.data(), b);
+        while (int b = batcher.next(buf.x.data(), buf.labels.data())) session.step(buf.x.data(), buf.labels.data(), b);
         const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
         const double rate = s > 0 ? static_cast<double>(data.train.size()) / s : 0;
         row.epoch_samples_per_second.push_back(rate);
@@ -280,58 +230,89 @@ BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int*
         }
     }
     row.train_samples_per_second = median(timed);
+}
 
-    // Inference at batch 256 over the test split: one untimed pass, then at
-    // least 3 timed passes and 0.2 s.
-    Network& net = session.network();
-    {
-        Batcher eval(data.test, features, TrainingSession::kEvalBatch, 0, /*shuffle=*/false);
-        volatile int sink = 0;
-        auto pass = [&] {
-            eval.start_epoch(0);
-            while (int b = eval.next(x.data(), labels.data())) {
-                const float* out = net.forward(x.data(), b, /*training=*/false);
-                sink = sink + argmax(out, classes);
-            }
-        };
+// Inference at batch 256 over the test split: one untimed pass, then at
+// least 3 timed passes and 0.2 s; the median rate.
+double time_inference(const Dataset& data, Network& net, BatchBuffers& buf) {
+    Batcher eval(data.test, data.features(), TrainingSession::kEvalBatch, 0, /*shuffle=*/false);
+    volatile int sink = 0;
+    auto pass = [&] {
+        eval.start_epoch(0);
+        while (int b = eval.next(buf.x.data(), buf.labels.data())) {
+            const float* out = net.forward(buf.x.data(), b, /*training=*/false);
+            sink = sink + argmax(out, data.classes);
+        }
+    };
+    pass();
+    std::vector<double> rates;
+    double spent = 0;
+    while (rates.size() < 3 || (spent < 0.2 && rates.size() < 1000)) {
+        const auto t0 = clock_type::now();
         pass();
-        std::vector<double> rates;
-        double spent = 0;
-        while (rates.size() < 3 || (spent < 0.2 && rates.size() < 1000)) {
-            const auto t0 = clock_type::now();
-            pass();
-            const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
-            spent += s;
-            rates.push_back(s > 0 ? static_cast<double>(data.test.size()) / s : 0);
-        }
-        row.infer_samples_per_second = median(rates);
+        const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
+        spent += s;
+        rates.push_back(s > 0 ? static_cast<double>(data.test.size()) / s : 0);
     }
+    return median(rates);
+}
 
-    // Batch-1 latency: random test samples, one at a time.
-    {
-        std::mt19937_64 rng(derive_seed(o.seed, 99));
-        std::uniform_int_distribution<std::size_t> pick(0, data.test.size() - 1);
-        std::vector<double> us(static_cast<std::size_t>(o.latency_samples));
-        volatile int sink = 0;
-        constexpr int kWarmup = 100;
-        constexpr float kScale = 1.f / 255.f;
-        for (int i = -kWarmup; i < o.latency_samples; ++i) {
-            const std::uint8_t* src = data.test.images.data() + pick(rng) * static_cast<std::size_t>(features);
-            const auto t0 = clock_type::now();
-            for (int j = 0; j < features; ++j) x[static_cast<std::size_t>(j)] = static_cast<float>(src[j]) * kScale;
-            const float* out = net.forward(x.data(), 1, /*training=*/false);
-            sink = sink + argmax(out, classes);
-            const double t = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
-            if (i >= 0) us[static_cast<std::size_t>(i)] = t;
-        }
-        double mean = 0;
-        for (double t : us) mean += t;
-        row.latency_mean_us = mean / static_cast<double>(us.size());
-        std::sort(us.begin(), us.end());
-        row.latency_p50_us = percentile_sorted(us, 0.50);
-        row.latency_p99_us = percentile_sorted(us, 0.99);
+// Batch-1 latency: random test samples, one at a time (scale, forward, argmax).
+void time_latency(const BenchOptions& o, const Dataset& data, Network& net, BatchBuffers& buf, BenchRow& row) {
+    const int features = data.features();
+    Random rng(derive_seed(o.seed, 99));
+    std::vector<double> us(static_cast<std::size_t>(o.latency_samples));
+    volatile int sink = 0;
+    constexpr int kWarmup = 100;
+    constexpr float kScale = 1.f / 255.f;
+    for (int i = -kWarmup; i < o.latency_samples; ++i) {
+        const std::uint8_t* src = data.test.images.data() + rng.below(data.test.size()) * static_cast<std::size_t>(features);
+        const auto t0 = clock_type::now();
+        for (int j = 0; j < features; ++j) buf.x[static_cast<std::size_t>(j)] = static_cast<float>(src[j]) * kScale;
+        const float* out = net.forward(buf.x.data(), 1, /*training=*/false);
+        sink = sink + argmax(out, data.classes);
+        const double t = std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
+        if (i >= 0) us[static_cast<std::size_t>(i)] = t;
     }
+    double mean = 0;
+    for (double t : us) mean += t;
+    row.latency_mean_us = mean / static_cast<double>(us.size());
+    std::sort(us.begin(), us.end());
+    row.latency_p50_us = percentile_sorted(us, 0.50);
+    row.latency_p99_us = percentile_sorted(us, 0.99);
+}
 
+}  // namespace
+
+BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int* train_samples, int* test_samples) {
+    Registry registry;
+    load_bench_plugins(registry, o);
+    const Dataset data = load_bench_data(o, a);
+    if (train_samples) *train_samples = static_cast<int>(data.train.size());
+    if (test_samples) *test_samples = static_cast<int>(data.test.size());
+
+    const ModelConfig model = architecture_model(a, o.activation);
+    TrainingConfig tc;
+    tc.batch_size = o.batch;
+    tc.threads = o.threads;
+    tc.seed = o.seed;
+    tc.optimizer.name = "sgd";  // learning_rate 0.1, no momentum: as the reference loop
+
+    BenchRow row;
+    row.architecture = a.text;
+    row.parameters = architecture_parameters(a);
+    row.flops = architecture_flops(a);
+    row.threads = apply_threads(o.threads, model, data.features(), data.classes, o.batch);
+    TrainingSession session(registry, model, tc, data.features(), data.classes, o.batch);
+    row.network = session.network().describe();
+    if (session.parameters() != row.parameters)
+        throw Error("architecture '" + a.text + "': the network has " + std::to_string(session.parameters()) +
+                    " parameters, the shape says " + std::to_string(row.parameters));
+
+    BatchBuffers buf(o.batch, data.features());
+    time_training(o, data, session, buf, row);
+    row.infer_samples_per_second = time_inference(data, session.network(), buf);
+    time_latency(o, data, session.network(), buf, row);
     row.peak_memory_mb = static_cast<double>(peak_rss_kb()) / 1024.0;
     return row;
 }

@@ -98,6 +98,10 @@ BenchResult run_bench(const BenchOptions& options, std::ostream& log);
 std::string bench_table_text(const BenchResult& result);
 std::string bench_csv(const BenchResult& result);
 std::string bench_json(const BenchResult& result);
+// bench.json read back (the options it records, the rows); throws soma::Error
+// naming the source and the line:column or the key.
+BenchResult parse_bench_json(const std::string& text, const std::string& source);
+BenchResult read_bench_json(const std::filesystem::path& file);
 std::string bench_html(const BenchResult& result);
 
 struct BenchPaths {

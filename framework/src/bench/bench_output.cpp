@@ -3,10 +3,10 @@
 #include <sstream>
 
 #include "bench/bench.h"
-#include "report/format.h"
-#include "report/svg_chart.h"
+#include "toolkit/format.h"
+#include "toolkit/html_page.h"
+#include "toolkit/svg_chart.h"
 #include "util/atomic_file.h"
-#include "util/json.h"
 
 namespace soma {
 
@@ -17,34 +17,6 @@ std::string threads_text(const BenchOptions& o) {
 }
 
 std::string fmt_mb(double v) { return fmt_fixed(v, 1); }
-
-// The experiment report's house style (report/html_report.cpp), the parts a
-// bench page uses.
-const char* const kStyle = R"(
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #212529; background: #f8f9fa;
-       margin: 0; line-height: 1.45; }
-main { max-width: 1080px; margin: 0 auto; padding: 24px 28px 48px; background: #ffffff; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 19px; margin: 34px 0 10px; border-bottom: 1px solid #dee2e6; padding-bottom: 4px; }
-p.meta { color: #6c757d; margin: 0 0 14px; }
-.headline { background: #e7f5ff; border-left: 5px solid #1f77b4; padding: 12px 16px; margin: 16px 0; font-size: 16px; }
-.headline b { font-size: 17px; }
-.note { color: #6c757d; font-size: 13px; margin: 4px 0 10px; }
-table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-th, td { padding: 5px 7px; border-bottom: 1px solid #e9ecef; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; font-weight: 600; white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.winner td { background: #e7f5ff; font-weight: 600; }
-td.rankcell { position: relative; min-width: 120px; }
-.bar { position: absolute; left: 0; top: 3px; bottom: 3px; background: #a5d8ff; opacity: 0.55; z-index: 0; }
-.barval { position: relative; z-index: 1; }
-.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
-svg.chart { display: block; margin: 6px 0 2px; max-width: 100%; height: auto; }
-footer { color: #adb5bd; font-size: 12px; margin-top: 40px; }
-table.bench th { white-space: normal; vertical-align: bottom; }
-table.bench td:first-child { white-space: nowrap; }
-)";
 
 // Ticks for a log axis: the 1-2-5 values from the one at or below the
 // smallest value to the one at or above the largest, so there are always
@@ -187,46 +159,10 @@ std::string bench_csv(const BenchResult& r) {
     return o.str();
 }
 
-std::string bench_json(const BenchResult& r) {
-    const BenchOptions& opt = r.options;
-    JsonWriter w;
-    w.begin_object();
-    w.field("date", r.date).field("machine", r.machine).field("cores", r.cores);
-    w.field("dataset", opt.data.dataset).field("train_samples", r.train_samples).field("test_samples", r.test_samples);
-    w.field("activation", opt.activation).field("batch", opt.batch).field("threads_requested", opt.threads);
-    w.field("timed_epochs", opt.epochs).field("accuracy_epochs", opt.accuracy_epochs);
-    w.field("latency_samples", opt.latency_samples);
-    w.field("flops_per_sample", "2 x multiply-adds of one forward pass (biases and activations not counted)");
-    w.field("peak_memory_mb", "VmHWM of the child process that loaded the data and measured the architecture, 2^20 bytes");
-    w.key("rows").begin_array();
-    for (const BenchRow& b : r.rows) {
-        w.begin_object();
-        w.field("architecture", b.architecture).field("network", b.network);
-        w.field("parameters", b.parameters).field("flops_per_sample", b.flops).field("threads", b.threads);
-        w.field("train_samples_per_second", b.train_samples_per_second);
-        w.field("infer_samples_per_second", b.infer_samples_per_second);
-        w.field("latency_p50_us", b.latency_p50_us).field("latency_p99_us", b.latency_p99_us);
-        w.field("latency_mean_us", b.latency_mean_us).field("peak_memory_mb", b.peak_memory_mb);
-        w.key("test_accuracy");
-        if (std::isfinite(b.test_accuracy)) w.value(b.test_accuracy);
-        else w.null();
-        w.field("accuracy_epochs", b.accuracy_epochs);
-        w.key("epoch_samples_per_second").begin_array();
-        for (double v : b.epoch_samples_per_second) w.value(v);
-        w.end_array();
-        w.end_object();
-    }
-    w.end_array();
-    w.end_object();
-    return w.str() + "\n";
-}
-
 std::string bench_html(const BenchResult& r) {
     const BenchOptions& opt = r.options;
     std::ostringstream o;
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>soma bench: "
-      << r.rows.size() << " architectures</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n";
+    o << html_page_start("soma bench: " + std::to_string(r.rows.size()) + " architectures");
     o << "<h1>Benchmark: architectures against each other</h1>\n";
     o << "<p class=\"meta\">Dataset <b>" << xml_escape(opt.data.dataset) << "</b> (" << fmt_count(r.train_samples)
       << " training / " << fmt_count(r.test_samples) << " test samples), activation <code>"
@@ -298,7 +234,7 @@ std::string bench_html(const BenchResult& r) {
     }
     o << "<footer>Generated by <code>soma bench</code>";
     if (!opt.source.empty()) o << " from <code>" << xml_escape(opt.source.string()) << "</code>";
-    o << ". Also here: bench.csv, bench.json.</footer>\n</main>\n</body>\n</html>\n";
+    o << ". Also here: bench.csv, bench.json.</footer>\n" << html_page_end();
     return o.str();
 }
 

@@ -18,13 +18,14 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
-#include "report/json_read.h"
+#include "experiment/sweep_record.h"
+#include "train/run_summary.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
-#include "util/json.h"
 
 namespace soma {
 
@@ -43,20 +44,21 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-// A run's status from its summary.json ("" when there is none or it does not
-// parse: such a run is not finished) and, when given, its test accuracy.
-std::string run_status(const fs::path& run_dir, double* test_accuracy = nullptr) {
-    const fs::path summary = run_dir / "summary.json";
-    if (!fs::exists(summary)) return "";
+// A run's summary, when its folder has one that reads (a run without one, or
+// with one that does not parse or says impossible things, is not finished).
+std::optional<RunSummary> summary_of(const fs::path& run_dir) {
+    const fs::path file = run_dir / "summary.json";
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return std::nullopt;
     try {
-        const JsonValue json = read_json_file(summary);
-        const JsonValue* status = json.find("status");
-        const JsonValue* accuracy = json.find("test_accuracy");
-        if (test_accuracy) *test_accuracy = accuracy && accuracy->is_number() ? accuracy->number : std::nan("");
-        return status && status->is_string() ? status->string : "";
+        return read_run_summary(file);
     } catch (const Error&) {
-        return "";
+        return std::nullopt;
     }
+}
+
+bool finished(const std::optional<RunSummary>& s) {
+    return s && (s->status == RunStatus::ok || s->status == RunStatus::diverged);
 }
 
 std::string tail_lines(const std::string& text, int lines) {
@@ -75,34 +77,13 @@ std::string tail_lines(const std::string& text, int lines) {
     return out;
 }
 
-std::string sweep_json(const Sweep& sweep) {
-    JsonWriter j;
-    j.begin_object();
-    j.field("experiment", sweep.base.name).field("mode", sweep.mode);
-    j.key("axes").begin_array();
-    for (const auto& a : sweep.axes) j.value(a);
-    j.end_array();
-    j.key("runs").begin_array();
-    for (const RunSpec& r : sweep.runs) {
-        j.begin_object();
-        j.field("id", r.id).field("config_id", r.config_id);
-        j.key("assignments").begin_object();
-        for (const auto& [path, value] : r.assignments) j.field(path, value);
-        j.end_object();
-        j.end_object();
-    }
-    j.end_array();
-    j.end_object();
-    return j.str();
-}
-
 void write_failed_summary(const fs::path& run_dir, const RunSpec& run, const std::string& error) {
-    JsonWriter j;
-    j.begin_object();
-    j.field("experiment", run.experiment.name).field("status", "failed").field("error", error);
-    j.field("id", run.id);
-    j.end_object();
-    write_file_atomic(run_dir / "summary.json", j.str());
+    RunSummary s;
+    s.experiment = run.experiment.name;
+    s.status = RunStatus::failed;
+    s.error = error;
+    s.id = run.id;
+    write_file_atomic(run_dir / "summary.json", run_summary_text(s));
 }
 
 struct Child {
@@ -179,10 +160,7 @@ fs::path sweep_folder(const Sweep& sweep, const SweepOptions& options) {
     return fs::path(o.dir) / (o.name.empty() ? sweep.base.name : o.name);
 }
 
-bool run_finished(const fs::path& run_dir) {
-    const std::string status = run_status(run_dir);
-    return status == "ok" || status == "diverged";
-}
+bool run_finished(const fs::path& run_dir) { return finished(summary_of(run_dir)); }
 
 int threads_per_run(const Experiment& experiment, const SweepOptions& options) {
     if (options.threads > 0) return options.threads;
@@ -208,7 +186,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ost
         throw Error(outcome.dir.string() +
                     " holds a different sweep (its experiment.toml differs); choose another --out or remove it");
     write_file_atomic(experiment_file, resolved);
-    write_file_atomic(outcome.dir / "sweep.json", sweep_json(sweep));
+    write_file_atomic(outcome.dir / "sweep.json", sweep_index_text(sweep_index(sweep)));
 
     std::deque<std::size_t> queue;
     for (std::size_t i = 0; i < sweep.runs.size(); ++i) {
@@ -269,12 +247,12 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ost
             // Ended by our own stop: neither finished nor failed; redone on resume.
             continue;
         }
-        double test_accuracy = 0;
-        const std::string status_text = run_status(run_dir, &test_accuracy);
-        if (status_text == "ok" || status_text == "diverged") {
-            (status_text == "ok" ? outcome.ok : outcome.diverged)++;
+        const std::optional<RunSummary> summary = summary_of(run_dir);
+        if (finished(summary)) {
+            (summary->status == RunStatus::ok ? outcome.ok : outcome.diverged)++;
             char acc[64];
-            std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%", status_text.c_str(), 100.0 * test_accuracy);
+            std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%",
+                          std::string(run_status_names.name(summary->status)).c_str(), 100.0 * summary->test_accuracy);
             line = acc;
         } else {
             std::string why;

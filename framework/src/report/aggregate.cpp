@@ -21,7 +21,7 @@ bool sweep_has_validation(const SweepRecord& sweep) {
 }
 
 double run_rank_value(const RunRecord& run, const std::string& rank_by) {
-    if (run.status == "failed" || run.status == "pending") return nan;
+    if (run.status == RunStatus::failed || run.status == RunStatus::pending) return nan;
     return rank_by == "validation" ? run.best_validation_accuracy : run.test_accuracy;
 }
 
@@ -49,10 +49,10 @@ SweepSummary summarize(const SweepRecord& sweep) {
         std::vector<double> fv, bv, ft, bt, eb, ts, sps, params;
         for (std::size_t i : c.runs) {
             const RunRecord& r = sweep.runs[i];
-            if (r.status == "pending") { ++c.pending; continue; }
+            if (r.status == RunStatus::pending) { ++c.pending; continue; }
             ++c.n_runs;
-            if (r.status == "ok") ++c.ok;
-            else if (r.status == "diverged") ++c.diverged;
+            if (r.status == RunStatus::ok) ++c.ok;
+            else if (r.status == RunStatus::diverged) ++c.diverged;
             else { ++c.failed; continue; }
             fv.push_back(r.validation_accuracy);
             bv.push_back(r.best_validation_accuracy);
@@ -87,8 +87,8 @@ SweepSummary summarize(const SweepRecord& sweep) {
         for (std::size_t i : out.configs.front().runs) {
             double v = run_rank_value(sweep.runs[i], out.rank_by);
             // A run that did not diverge beats one that did at the same score.
-            if (std::isfinite(v) && (v > best || (v == best && sweep.runs[i].status == "ok" &&
-                                                  sweep.runs[out.best_run].status != "ok"))) {
+            if (std::isfinite(v) && (v > best || (v == best && sweep.runs[i].status == RunStatus::ok &&
+                                                  sweep.runs[out.best_run].status != RunStatus::ok))) {
                 best = v;
                 out.best_run = i;
             }
@@ -126,7 +126,7 @@ Curve config_curve(const SweepRecord& sweep, const ConfigSummary& config, CurveM
     std::map<int, std::vector<double>> by_epoch;
     for (std::size_t i : config.runs) {
         const RunRecord& r = sweep.runs[i];
-        if (r.status == "failed" || (skip_diverged && r.status == "diverged")) continue;
+        if (r.status == RunStatus::failed || (skip_diverged && r.status == RunStatus::diverged)) continue;
         for (const EpochRow& row : r.metrics) {
             double v = metric_value(row, metric);
             if (std::isfinite(v)) by_epoch[row.epoch].push_back(v);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "report/results.h"
-#include "report/stats.h"
+#include "toolkit/stats.h"
 
 namespace soma {
 

@@ -8,7 +8,7 @@
 #include "config/document.h"
 #include "config/toml_text.h"
 #include "report/aggregate.h"
-#include "report/format.h"
+#include "toolkit/format.h"
 
 namespace soma {
 
@@ -80,7 +80,7 @@ std::string compare_runs(const RunRecord& a, const RunRecord& b) {
         rows.push_back({name, decimals == 0 ? fmt_count(x) : fmt_fixed(x, decimals),
                         decimals == 0 ? fmt_count(y) : fmt_fixed(y, decimals), diff_number(x, y, decimals)});
     };
-    text("status", a.status, b.status);
+    text("status", std::string(run_status_names.name(a.status)), std::string(run_status_names.name(b.status)));
     if (!a.error.empty() || !b.error.empty()) text("error", a.error, b.error);
     text("network", a.network, b.network);
     number("parameters", a.parameters, b.parameters, 0);

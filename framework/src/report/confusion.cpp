@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "report/format.h"
+#include "toolkit/format.h"
 
 namespace soma {
 

@@ -5,9 +5,10 @@
 #include <sstream>
 
 #include "report/confusion.h"
-#include "report/format.h"
+#include "toolkit/format.h"
+#include "toolkit/html_page.h"
 #include "report/neuron_images.h"
-#include "report/png.h"
+#include "toolkit/png.h"
 #include "report/report_charts.h"
 #include "report/summary_table.h"
 #include "train/run_folder.h"
@@ -16,59 +17,18 @@ namespace soma {
 
 namespace {
 
-const char* const style = R"(
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #212529; background: #f8f9fa;
-       margin: 0; line-height: 1.45; }
-main { max-width: 1080px; margin: 0 auto; padding: 24px 28px 48px; background: #ffffff; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 19px; margin: 34px 0 10px; border-bottom: 1px solid #dee2e6; padding-bottom: 4px; }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-p.meta { color: #6c757d; margin: 0 0 14px; }
-.headline { background: #e7f5ff; border-left: 5px solid #1f77b4; padding: 12px 16px; margin: 16px 0; font-size: 16px; }
-.headline b { font-size: 17px; }
-.note { color: #6c757d; font-size: 13px; margin: 4px 0 10px; }
-.warn { background: #fff4e6; border-left: 5px solid #e8590c; padding: 8px 14px; margin: 12px 0; font-size: 14px; }
-table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
-th, td { padding: 5px 7px; border-bottom: 1px solid #e9ecef; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; font-weight: 600; white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.winner td { background: #e7f5ff; font-weight: 600; }
-tr.errrow td { border-bottom: 1px solid #e9ecef; padding-top: 0; }
-table.ranked tr:has(+ tr.errrow) td { border-bottom: none; }
-td.rankcell { position: relative; min-width: 120px; }
-.bar { position: absolute; left: 0; top: 3px; bottom: 3px; background: #a5d8ff; opacity: 0.55; z-index: 0; }
-.barval { position: relative; z-index: 1; }
-.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-.chip { display: inline-block; border-radius: 9px; padding: 0 7px; font-size: 12px; margin: 1px 2px 1px 0; white-space: nowrap; }
-.chip.ok { background: #d3f9d8; color: #2b8a3e; }
-.chip.diverged { background: #ffe8cc; color: #d9480f; }
-.chip.failed { background: #ffe3e3; color: #c92a2a; }
-.chip.pending { background: #e9ecef; color: #495057; }
-.err { color: #c92a2a; font-size: 12px; }
-a { color: #1864ab; }
-code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
-svg.chart, svg.confusion { display: block; margin: 6px 0 2px; max-width: 100%; height: auto; }
-.figrow { display: flex; flex-wrap: wrap; gap: 28px; align-items: flex-start; }
-.neurons { display: grid; grid-template-columns: repeat(8, 72px); gap: 6px; }
-.neurons figure { margin: 0; text-align: center; font-size: 10px; color: #6c757d; }
-.neurons img { width: 72px; height: 72px; image-rendering: pixelated; image-rendering: crisp-edges; display: block;
-               border: 1px solid #343a40; }
-.key { display: inline-block; width: 160px; height: 10px; vertical-align: middle; border: 1px solid #adb5bd;
-       background: linear-gradient(to right, #ff3c32, #000000, #4696ff); margin: 0 6px; }
-footer { color: #adb5bd; font-size: 12px; margin-top: 40px; }
-)";
 
-std::string chip(const std::string& status, int count = -1) {
-    return "<span class=\"chip " + xml_escape(status) + "\">" + (count >= 0 ? std::to_string(count) + " " : "") +
-           xml_escape(status) + "</span>";
+std::string chip(RunStatus status, int count = -1) {
+    const std::string name(run_status_names.name(status));
+    return "<span class=\"chip " + name + "\">" + (count >= 0 ? std::to_string(count) + " " : "") + name + "</span>";
 }
 
 std::string status_chips(const ConfigSummary& c) {
     std::string s;
-    if (c.ok) s += chip("ok", c.ok);
-    if (c.diverged) s += chip("diverged", c.diverged);
-    if (c.failed) s += chip("failed", c.failed);
-    if (c.pending) s += chip("pending", c.pending);
+    if (c.ok) s += chip(RunStatus::ok, c.ok);
+    if (c.diverged) s += chip(RunStatus::diverged, c.diverged);
+    if (c.failed) s += chip(RunStatus::failed, c.failed);
+    if (c.pending) s += chip(RunStatus::pending, c.pending);
     return s.empty() ? "-" : s;
 }
 
@@ -102,15 +62,15 @@ void headline(std::ostringstream& o, const SweepRecord& sweep, const SweepSummar
     o << ".";
     int diverged = 0, failed = 0, pending = 0;
     for (const RunRecord& r : sweep.runs) {
-        diverged += r.status == "diverged";
-        failed += r.status == "failed";
-        pending += r.status == "pending";
+        diverged += r.status == RunStatus::diverged;
+        failed += r.status == RunStatus::failed;
+        pending += r.status == RunStatus::pending;
     }
     if (diverged || failed || pending) {
         o << "<br>";
-        if (diverged) o << chip("diverged", diverged) << " ";
-        if (failed) o << chip("failed", failed) << " ";
-        if (pending) o << chip("pending", pending) << " ";
+        if (diverged) o << chip(RunStatus::diverged, diverged) << " ";
+        if (failed) o << chip(RunStatus::failed, failed) << " ";
+        if (pending) o << chip(RunStatus::pending, pending) << " ";
         o << "<span class=\"note\">see the tables below.</span>";
     }
     o << "</div>\n";
@@ -234,13 +194,13 @@ void run_list(std::ostringstream& o, const SweepRecord& sweep, const SweepSummar
           << (sweep.single_run || r.id.empty() ? name : "<a href=\"runs/" + xml_escape(r.id) + "/\">" + name + "</a>")
           << "</td><td>"
           << chip(r.status) << "</td><td class=\"num\">"
-          << (r.finished() && !(r.status == "failed" && r.epochs == 0) ? std::to_string(r.epochs) : "-") << "</td>";
+          << (r.finished() && !(r.status == RunStatus::failed && r.epochs == 0) ? std::to_string(r.epochs) : "-") << "</td>";
         if (val) o << "<td class=\"num\">" << fmt_percent(r.best_validation_accuracy) << "</td>";
         o << "<td class=\"num\">" << fmt_percent(r.test_accuracy) << "</td><td class=\"num\">"
           << fmt_fixed(r.train_seconds, 1) << "</td><td>";
-        if (r.status == "failed") o << "<span class=\"err\">" << xml_escape(r.error.empty() ? "failed" : r.error) << "</span>";
-        else if (r.status == "diverged") o << "diverged at epoch " << r.diverged_epoch;
-        else if (r.status == "pending") o << "not finished (no summary.json)";
+        if (r.status == RunStatus::failed) o << "<span class=\"err\">" << xml_escape(r.error.empty() ? "failed" : r.error) << "</span>";
+        else if (r.status == RunStatus::diverged) o << "diverged at epoch " << r.diverged_epoch;
+        else if (r.status == RunStatus::pending) o << "not finished (no summary.json)";
         else if (s.best_run < sweep.runs.size() && &r == &sweep.runs[s.best_run]) o << "best run";
         o << "</td></tr>\n";
     }
@@ -252,9 +212,7 @@ void run_list(std::ostringstream& o, const SweepRecord& sweep, const SweepSummar
 std::string report_html(const SweepRecord& sweep, const SweepSummary& s) {
     const bool val = s.rank_by == "validation";
     std::ostringstream o;
-    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>soma report: "
-      << xml_escape(sweep.experiment) << "</title>\n<style>" << style << "</style>\n</head>\n<body>\n<main>\n";
+    o << html_page_start("soma report: " + sweep.experiment);
     o << "<h1>Sweep report: " << xml_escape(sweep.experiment) << "</h1>\n";
     int finished = 0;
     for (const RunRecord& r : sweep.runs) finished += r.finished();
@@ -282,7 +240,7 @@ std::string report_html(const SweepRecord& sweep, const SweepSummary& s) {
     o << render_svg(accuracy_curves(sweep, s));
     o << render_svg(loss_curves(sweep, s));
     bool any_diverged = false;
-    for (const RunRecord& r : sweep.runs) any_diverged |= r.status == "diverged";
+    for (const RunRecord& r : sweep.runs) any_diverged |= r.status == RunStatus::diverged;
     o << "<p class=\"note\">One line per configuration (the best drawn thicker); the shaded band spans the runs' "
          "min..max at each epoch.";
     if (any_diverged)
@@ -301,7 +259,7 @@ std::string report_html(const SweepRecord& sweep, const SweepSummary& s) {
 
     o << "<footer>Generated by soma from <code>" << xml_escape(sweep.dir.string())
       << "</code>. Also here: summary.csv, summary.json, report.md.</footer>\n";
-    o << "</main>\n</body>\n</html>\n";
+    o << html_page_end();
     return o.str();
 }
 

@@ -1,6 +1,6 @@
 #include "report/markdown_report.h"
 
-#include "report/format.h"
+#include "toolkit/format.h"
 #include "report/summary_table.h"
 
 namespace soma {
@@ -98,11 +98,11 @@ std::string report_markdown(const SweepRecord& sweep, const SweepSummary& s) {
         std::string id = r.id.empty() ? sweep.experiment : r.id;
         std::string link = sweep.single_run ? "`" + id + "`" : "[`" + id + "`](runs/" + r.id + "/)";
         std::string note;
-        if (r.status == "failed") note = r.error.empty() ? "failed" : r.error;
-        else if (r.status == "diverged") note = "diverged at epoch " + std::to_string(r.diverged_epoch);
-        else if (r.status == "pending") note = "not finished";
+        if (r.status == RunStatus::failed) note = r.error.empty() ? "failed" : r.error;
+        else if (r.status == RunStatus::diverged) note = "diverged at epoch " + std::to_string(r.diverged_epoch);
+        else if (r.status == RunStatus::pending) note = "not finished";
         else if (i == s.best_run) note = "**best run**";
-        out += row({link, r.status, r.finished() && !(r.status == "failed" && r.epochs == 0) ? std::to_string(r.epochs) : "-",
+        out += row({link, std::string(run_status_names.name(r.status)), r.finished() && !(r.status == RunStatus::failed && r.epochs == 0) ? std::to_string(r.epochs) : "-",
                     fmt_percent(val ? r.best_validation_accuracy : r.best_test_accuracy), fmt_percent(r.test_accuracy),
                     note});
     }

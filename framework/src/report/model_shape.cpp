@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <optional>
-#include <sstream>
 #include <toml++/toml.h>
+
+#include "config/document.h"
+#include "config/sweep_id.h"
+#include "util/error.h"
 
 namespace soma {
 
@@ -30,31 +33,6 @@ std::optional<toml::table> parse_value_doc(const std::string& text) {
     }
 }
 
-std::string label_of(const toml::node& n) {
-    if (auto s = n.as_string()) return s->get();
-    if (auto i = n.as_integer()) return std::to_string(i->get());
-    if (auto f = n.as_floating_point()) {
-        std::ostringstream o;
-        o.precision(15);
-        o << f->get();
-        return o.str();
-    }
-    if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
-    if (auto a = n.as_array()) {
-        std::string s;
-        for (std::size_t i = 0; i < a->size(); ++i) s += (i ? "x" : "") + label_of(*a->get(i));
-        return s;
-    }
-    if (auto t = n.as_table()) {
-        std::string s;
-        for (auto&& [k, v] : *t) s += (s.empty() ? "" : "_") + std::string(k.str()) + "-" + label_of(v);
-        return s;
-    }
-    std::ostringstream o;
-    n.visit([&](auto&& v) { o << v; });
-    return o.str();
-}
-
 std::optional<std::vector<int>> int_list(const toml::node* n) {
     if (!n || !n->is_array()) return std::nullopt;
     std::vector<int> out;
@@ -68,10 +46,13 @@ std::optional<std::vector<int>> int_list(const toml::node* n) {
 }  // namespace
 
 std::string toml_value_label(const std::string& toml_text) {
-    auto doc = parse_value_doc(toml_text);
-    if (!doc) return toml_text;
-    const toml::node* v = doc->get("v");
-    return v ? label_of(*v) : toml_text;
+    try {
+        const Node doc = parse_toml("v = " + toml_text, "value", {});
+        const Node* v = doc.find("v");
+        return v ? value_id(*v) : toml_text;
+    } catch (const Error&) {
+        return toml_text;
+    }
 }
 
 ModelShape model_shape(const Assignments& assignments, const std::filesystem::path& config_toml) {

@@ -20,8 +20,9 @@ struct ModelShape {
     std::string hidden_label() const;  // "16x16", "none" for no hidden layer
 };
 
-// A TOML value in id form: "relu" for "\"relu\"", "16x16" for "[16, 16]",
-// numbers as written. Text that is not a TOML value is returned unchanged.
+// A TOML value in id form, as run ids write it (config/sweep_id.h value_id):
+// "relu" for "\"relu\"", "16x16" for "[16, 16]", numbers in shortest form.
+// Text that is not a TOML value is returned unchanged.
 std::string toml_value_label(const std::string& toml_text);
 
 // model.hidden and model.activation from the assignments where the sweep

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "report/png.h"
+#include "toolkit/png.h"
 
 namespace soma {
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <tuple>
 
-#include "report/format.h"
+#include "toolkit/format.h"
 #include "report/summary_table.h"
 
 namespace soma {
@@ -31,23 +31,16 @@ std::string seeds_text(const SweepRecord& sweep) {
     return "one run per configuration";
 }
 
-// A run's name within its configuration: "seed=4", or its id.
-std::string run_name(const RunRecord& r) {
-    for (const auto& [path, text] : r.assignments)
-        if (path == "training.seed") return "seed=" + toml_value_label(text);
-    return r.id;
-}
-
 void add_curves(LineChart& chart, const SweepRecord& sweep, const SweepSummary& summary, CurveMetric metric) {
     for (const ConfigSummary& c : summary.configs)
         chart.series.push_back(curve_series(c, config_curve(sweep, c, metric, true)));
     for (const ConfigSummary& c : summary.configs)
         for (std::size_t i : c.runs) {
             const RunRecord& r = sweep.runs[i];
-            if (r.status != "diverged") continue;
+            if (r.status != RunStatus::diverged) continue;
             Curve curve = run_curve(r, metric);
             ChartSeries s;
-            s.name = c.label + " " + run_name(r) + " (diverged)";
+            s.name = c.label + " " + run_short_name(r) + " (diverged)";
             s.color = config_color(c);
             s.x = curve.epoch;
             s.y = curve.mean;
@@ -89,32 +82,39 @@ LineChart loss_curves(const SweepRecord& sweep, const SweepSummary& summary) {
     return chart;
 }
 
-bool hidden_size_chart(const SweepRecord& sweep, const SweepSummary& summary, LineChart& chart, std::string& note) {
-    // Each configuration's model shape: from its first run with a known one.
+namespace {
+
+// Each configuration's model shape: from its first run with a known one (null when none has).
+std::vector<const ModelShape*> config_shapes(const SweepRecord& sweep, const SweepSummary& summary) {
     std::vector<const ModelShape*> shapes;
-    std::set<std::string> distinct;
     for (const ConfigSummary& c : summary.configs) {
         const ModelShape* shape = nullptr;
         for (std::size_t i : c.runs)
             if (sweep.runs[i].model.known) { shape = &sweep.runs[i].model; break; }
         shapes.push_back(shape);
-        if (shape) distinct.insert(shape->hidden_label());
     }
-    if (distinct.size() < 2) {
-        note = "The sweep does not vary the hidden-layer sizes, so there is no accuracy-against-size chart.";
-        return false;
-    }
+    return shapes;
+}
 
-    // One line per setting of the other axes (usually the activation).
-    const std::vector<std::string> axes = config_axes(sweep);
-    std::vector<std::string> others;
-    for (const std::string& a : axes)
-        if (a != "model.hidden") others.push_back(a);
-    const std::vector<std::string> short_names = short_axis_names(others);
+struct SizePoint {
+    const ConfigSummary* config;
+    const ModelShape* shape;
+};
 
-    struct Point { const ConfigSummary* config; const ModelShape* shape; };
-    std::vector<std::string> series_order;
-    std::map<std::string, std::vector<Point>> series;
+// One line per setting of the other axes (usually the activation), in name order.
+struct SizeLines {
+    std::vector<std::string> others, short_names;  // the other axes, and their short names
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<SizePoint>> points;
+};
+
+SizeLines size_lines(const SweepRecord& sweep, const SweepSummary& summary,
+                     const std::vector<const ModelShape*>& shapes) {
+    SizeLines lines;
+    for (const std::string& a : config_axes(sweep))
+        if (a != "model.hidden") lines.others.push_back(a);
+    lines.short_names = short_axis_names(lines.others);
+    const std::vector<std::string>& others = lines.others;
     for (std::size_t k = 0; k < summary.configs.size(); ++k) {
         const ConfigSummary& c = summary.configs[k];
         if (!shapes[k]) continue;
@@ -123,31 +123,85 @@ bool hidden_size_chart(const SweepRecord& sweep, const SweepSummary& summary, Li
             key = assignment_label(c, others[0]);
         } else {
             for (std::size_t i = 0; i < others.size(); ++i)
-                key += (key.empty() ? "" : ",") + short_names[i] + "=" + assignment_label(c, others[i]);
+                key += (key.empty() ? "" : ",") + lines.short_names[i] + "=" + assignment_label(c, others[i]);
         }
         if (key.empty()) key = shapes[k]->activation.empty() ? sweep.experiment : shapes[k]->activation;
-        if (!series.count(key)) series_order.push_back(key);
-        series[key].push_back({&c, shapes[k]});
+        if (!lines.points.count(key)) lines.order.push_back(key);
+        lines.points[key].push_back({&c, shapes[k]});
     }
-    std::sort(series_order.begin(), series_order.end());
+    std::sort(lines.order.begin(), lines.order.end());
+    return lines;
+}
 
-    // Categories when a line has two configurations with the same total.
+// The x axis: total hidden units on a log scale, or the hidden specs as
+// categories when a line has two configurations with the same total (or a
+// model has no hidden layer, which a log axis cannot show).
+struct SizeAxis {
     bool categorical = false;
-    for (const auto& [key, points] : series) {
-        std::set<int> totals;
-        for (const Point& p : points)
-            if (!totals.insert(p.shape->total_units()).second) categorical = true;
-    }
-    std::vector<std::tuple<int, std::size_t, std::string>> specs;  // total, depth, label
+    std::vector<std::tuple<int, std::size_t, std::string>> specs;  // total, depth, label; sorted
     std::set<double> totals;
-    for (const auto& [key, points] : series)
-        for (const Point& p : points) {
+
+    double x_of(const SizePoint& p) const {
+        if (!categorical) return static_cast<double>(p.shape->total_units());
+        auto spec = std::make_tuple(p.shape->total_units(), p.shape->hidden.size(), p.shape->hidden_label());
+        return static_cast<double>(std::find(specs.begin(), specs.end(), spec) - specs.begin());
+    }
+};
+
+SizeAxis size_axis(const SizeLines& lines) {
+    SizeAxis axis;
+    for (const auto& [key, points] : lines.points) {
+        std::set<int> totals;
+        for (const SizePoint& p : points)
+            if (!totals.insert(p.shape->total_units()).second) axis.categorical = true;
+    }
+    for (const auto& [key, points] : lines.points)
+        for (const SizePoint& p : points) {
             auto spec = std::make_tuple(p.shape->total_units(), p.shape->hidden.size(), p.shape->hidden_label());
-            if (std::find(specs.begin(), specs.end(), spec) == specs.end()) specs.push_back(spec);
-            totals.insert(p.shape->total_units());
+            if (std::find(axis.specs.begin(), axis.specs.end(), spec) == axis.specs.end()) axis.specs.push_back(spec);
+            axis.totals.insert(p.shape->total_units());
         }
-    std::sort(specs.begin(), specs.end());
-    if (!categorical && totals.count(0)) categorical = true;  // no hidden layer: not on a log axis
+    std::sort(axis.specs.begin(), axis.specs.end());
+    if (!axis.categorical && axis.totals.count(0)) axis.categorical = true;
+    return axis;
+}
+
+// A line's points in x order: each configuration's mean, with its runs' min..max as the band.
+ChartSeries size_series(const std::string& name, std::size_t index, std::vector<SizePoint> points,
+                        const SizeAxis& axis, const SweepRecord& sweep, const SweepSummary& summary) {
+    std::sort(points.begin(), points.end(),
+              [&](const SizePoint& a, const SizePoint& b) { return axis.x_of(a) < axis.x_of(b); });
+    ChartSeries s;
+    s.name = name;
+    s.color = palette_color(index);
+    for (const SizePoint& p : points) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (std::size_t i : p.config->runs) {
+            double v = run_rank_value(sweep.runs[i], summary.rank_by);
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        }
+        s.x.push_back(axis.x_of(p));
+        s.y.push_back(p.config->rank_value);
+        s.lo.push_back(std::isfinite(lo) ? lo : NAN);
+        s.hi.push_back(std::isfinite(hi) ? hi : NAN);
+        if (p.config->rank == 1) s.emphasis = true;
+    }
+    return s;
+}
+
+}  // namespace
+
+bool hidden_size_chart(const SweepRecord& sweep, const SweepSummary& summary, LineChart& chart, std::string& note) {
+    const std::vector<const ModelShape*> shapes = config_shapes(sweep, summary);
+    std::set<std::string> distinct;
+    for (const ModelShape* shape : shapes)
+        if (shape) distinct.insert(shape->hidden_label());
+    if (distinct.size() < 2) {
+        note = "The sweep does not vary the hidden-layer sizes, so there is no accuracy-against-size chart.";
+        return false;
+    }
+    const SizeLines lines = size_lines(sweep, summary, shapes);
+    const SizeAxis axis = size_axis(lines);
 
     const bool val = summary.rank_by == "validation";
     chart = LineChart{};
@@ -155,40 +209,17 @@ bool hidden_size_chart(const SweepRecord& sweep, const SweepSummary& summary, Li
     chart.title = std::string(val ? "Best validation" : "Final test") + " accuracy against hidden-layer size";
     chart.y.label = val ? "best validation accuracy" : "final test accuracy";
     chart.y.percent = true;
-    chart.legend_title = others.empty() ? "model" : (others.size() == 1 ? short_names[0] : "setting");
-    if (categorical) {
+    chart.legend_title = lines.others.empty() ? "model" : (lines.others.size() == 1 ? lines.short_names[0] : "setting");
+    if (axis.categorical) {
         chart.x.label = "hidden layers (units per layer)";
-        for (const auto& s : specs) chart.x.categories.push_back(std::get<2>(s));
+        for (const auto& s : axis.specs) chart.x.categories.push_back(std::get<2>(s));
     } else {
         chart.x.label = "total hidden units (log scale)";
         chart.x.log = true;
-        chart.x.ticks.assign(totals.begin(), totals.end());
+        chart.x.ticks.assign(axis.totals.begin(), axis.totals.end());
     }
-    for (std::size_t si = 0; si < series_order.size(); ++si) {
-        std::vector<Point> points = series[series_order[si]];
-        auto x_of = [&](const Point& p) {
-            if (!categorical) return static_cast<double>(p.shape->total_units());
-            auto spec = std::make_tuple(p.shape->total_units(), p.shape->hidden.size(), p.shape->hidden_label());
-            return static_cast<double>(std::find(specs.begin(), specs.end(), spec) - specs.begin());
-        };
-        std::sort(points.begin(), points.end(), [&](const Point& a, const Point& b) { return x_of(a) < x_of(b); });
-        ChartSeries s;
-        s.name = series_order[si];
-        s.color = palette_color(si);
-        for (const Point& p : points) {
-            double lo = INFINITY, hi = -INFINITY;
-            for (std::size_t i : p.config->runs) {
-                double v = run_rank_value(sweep.runs[i], summary.rank_by);
-                if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-            }
-            s.x.push_back(x_of(p));
-            s.y.push_back(p.config->rank_value);
-            s.lo.push_back(std::isfinite(lo) ? lo : NAN);
-            s.hi.push_back(std::isfinite(hi) ? hi : NAN);
-            if (p.config->rank == 1) s.emphasis = true;
-        }
-        chart.series.push_back(std::move(s));
-    }
+    for (std::size_t i = 0; i < lines.order.size(); ++i)
+        chart.series.push_back(size_series(lines.order[i], i, lines.points.at(lines.order[i]), axis, sweep, summary));
     note = "Each point is a configuration's mean over its seeds; the band spans the runs' min..max.";
     return true;
 }

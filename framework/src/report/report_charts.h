@@ -6,7 +6,7 @@
 #include <string>
 
 #include "report/aggregate.h"
-#include "report/svg_chart.h"
+#include "toolkit/svg_chart.h"
 
 namespace soma {
 

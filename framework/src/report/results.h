@@ -5,7 +5,8 @@
 //   SWEEP_DIR/runs/<id>/   config.toml, metrics.csv, summary.json, weights.bin
 //
 // A run is finished iff its summary.json exists; an unfinished run is
-// "pending". Malformed files throw soma::Error naming the file.
+// pending. Malformed files, and summaries whose numbers cannot be a run's,
+// throw soma::Error naming the file (and the line:column or the key).
 #pragma once
 
 #include <filesystem>
@@ -14,30 +15,22 @@
 
 #include "report/metrics_read.h"
 #include "report/model_shape.h"
+#include "train/run_summary.h"
 
 namespace soma {
 
-struct RunRecord {
+// A run as the report sees it: its summary.json (status pending and every
+// number NaN while there is none), its metrics.csv and its model's shape.
+struct RunRecord : RunSummary {
     std::string id;         // "activation=relu,hidden=16x16,seed=2"
     std::string config_id;  // the id without its seed part
     Assignments assignments;
     std::filesystem::path dir;
 
-    std::string status = "pending";  // ok | diverged | failed | pending
-    std::string error;               // a failed run's message
-    int diverged_epoch = 0;
-    // From summary.json; NaN where the run has no such number.
-    double test_accuracy, best_test_accuracy, validation_accuracy, best_validation_accuracy;
-    double train_loss;
-    int best_test_epoch = 0, best_validation_epoch = 0, epochs = 0;
-    double train_seconds, samples_per_second, parameters;
-    std::string network;
-    std::vector<std::vector<double>> confusion;  // rows: true label, columns: predicted
-    std::vector<EpochRow> metrics;               // empty when metrics.csv is missing
+    std::vector<EpochRow> metrics;  // empty when metrics.csv is missing
     ModelShape model;
 
-    RunRecord();
-    bool finished() const { return status != "pending"; }
+    bool finished() const { return status != RunStatus::pending; }
     bool has_validation() const;
 };
 

@@ -2,19 +2,14 @@
 
 #include <cmath>
 
-#include "report/format.h"
-#include "util/json.h"
+#include "config/schema.h"
+#include "config/sweep_id.h"
+#include "toolkit/format.h"
+#include "toolkit/json.h"
 
 namespace soma {
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 struct StatColumn {
     const char* name;
@@ -32,11 +27,91 @@ const StatColumn stat_columns[] = {
     {"parameters", &ConfigSummary::parameters},
 };
 
-// A run's name within its configuration: its seed when the sweep varies it.
-std::string run_short_name(const RunRecord& run) {
-    for (const auto& [path, text] : run.assignments)
-        if (path == "training.seed") return "seed=" + toml_value_label(text);
-    return run.id.empty() ? "run" : run.id;
+// One ranked configuration, as a row of summary.csv and an entry of
+// summary.json's "configs": the same fields in the same order, defined here
+// once. JSON nests the axis values, the status counts and each statistic
+// ({mean, std, n}) and lists the runs; CSV flattens them (the axis paths,
+// ok..pending, NAME_mean and NAME_std) and joins the failed runs' errors.
+template <class Row>
+void config_row(Row& row, const SweepRecord& sweep, const SweepSummary& summary, const std::vector<std::string>& axes,
+                const ConfigSummary& c) {
+    row.value("rank", c.rank);
+    row.value("config_id", c.config_id);
+    row.begin("assignments");
+    for (const std::string& a : axes) row.value(a, assignment_label(c, a));
+    row.end();
+    row.value("rank_by", summary.rank_by);
+    row.value("rank_value", c.rank_value);
+    row.value("n_runs", c.n_runs);
+    row.begin("status");
+    row.value("ok", c.ok);
+    row.value("diverged", c.diverged);
+    row.value("failed", c.failed);
+    row.value("pending", c.pending);
+    row.end();
+    for (const StatColumn& col : stat_columns) row.stat(col.name, c.*col.stat);
+    row.runs(sweep, c);
+}
+
+class CsvRow {
+public:
+    std::vector<std::string> names, cells;
+
+    void value(const std::string& name, const std::string& v) { add(name, csv_field(v)); }
+    void value(const std::string& name, int v) { add(name, std::to_string(v)); }
+    void value(const std::string& name, double v) { add(name, fmt_exact(v)); }
+    void begin(const char*) {}
+    void end() {}
+    void stat(const std::string& name, const Stat& s) {
+        value(name + "_mean", s.mean);
+        value(name + "_std", s.std);
+    }
+    void runs(const SweepRecord& sweep, const ConfigSummary& c) { value("errors", config_errors(sweep, c)); }
+
+private:
+    void add(const std::string& name, std::string cell) {
+        names.push_back(csv_field(name));
+        cells.push_back(std::move(cell));
+    }
+};
+
+class JsonRow {
+public:
+    Json json = Json::object();
+
+    template <class T>
+    void value(const std::string& name, const T& v) {
+        (*open_.back())[name] = v;
+    }
+    void value(const std::string& name, double v) { (*open_.back())[name] = std::isfinite(v) ? Json(v) : Json(); }
+    void begin(const char* name) { open_.push_back(&((*open_.back())[name] = Json::object())); }
+    void end() { open_.pop_back(); }
+    void stat(const std::string& name, const Stat& s) {
+        begin(name.c_str());
+        value("mean", s.mean);
+        value("std", s.std);
+        value("n", s.n);
+        end();
+    }
+    void runs(const SweepRecord& sweep, const ConfigSummary& c) {
+        Json list = Json::array();
+        for (std::size_t i : c.runs) {
+            const RunRecord& r = sweep.runs[i];
+            Json run = {{"id", r.id}, {"status", run_status_names.name(r.status)}};
+            if (!r.error.empty()) run["error"] = r.error;
+            list.push_back(std::move(run));
+        }
+        json["runs"] = std::move(list);
+    }
+
+private:
+    std::vector<Json*> open_{&json};
+};
+
+std::string csv_line(const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
+    return out + "\n";
 }
 
 }  // namespace
@@ -48,17 +123,29 @@ std::vector<std::string> config_axes(const SweepRecord& sweep) {
     return axes;
 }
 
+std::vector<std::string> short_axis_names(const std::vector<std::string>& paths) {
+    std::vector<std::vector<std::string>> split;
+    for (const std::string& p : paths) split.push_back(split_dotted(p));
+    return axis_keys(split);
+}
+
 std::string assignment_label(const ConfigSummary& config, const std::string& axis) {
     for (const auto& [path, text] : config.assignments)
         if (path == axis) return toml_value_label(text);
     return "";
 }
 
+std::string run_short_name(const RunRecord& run) {
+    for (const auto& [path, text] : run.assignments)
+        if (path == "training.seed") return "seed=" + toml_value_label(text);
+    return run.id.empty() ? "run" : run.id;
+}
+
 std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config) {
     std::string out;
     for (std::size_t i : config.runs) {
         const RunRecord& r = sweep.runs[i];
-        if (r.status != "failed") continue;
+        if (r.status != RunStatus::failed) continue;
         out += (out.empty() ? "" : "; ") + run_short_name(r) + ": " + (r.error.empty() ? "failed" : r.error);
     }
     return out;
@@ -66,70 +153,33 @@ std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config)
 
 std::string summary_csv_text(const SweepRecord& sweep, const SweepSummary& summary) {
     const std::vector<std::string> axes = config_axes(sweep);
-    std::string out = "rank,config_id";
-    for (const std::string& a : axes) out += "," + csv_field(a);
-    out += ",rank_by,rank_value,n_runs,ok,diverged,failed,pending";
-    for (const StatColumn& c : stat_columns) out += std::string(",") + c.name + "_mean," + c.name + "_std";
-    out += ",errors\n";
+    CsvRow header;
+    config_row(header, sweep, summary, axes, ConfigSummary{});
+    std::string out = csv_line(header.names);
     for (const ConfigSummary& c : summary.configs) {
-        out += std::to_string(c.rank) + "," + csv_field(c.config_id);
-        for (const std::string& a : axes) out += "," + csv_field(assignment_label(c, a));
-        out += "," + summary.rank_by + "," + fmt_exact(c.rank_value) + "," + std::to_string(c.n_runs) + "," +
-               std::to_string(c.ok) + "," + std::to_string(c.diverged) + "," + std::to_string(c.failed) + "," +
-               std::to_string(c.pending);
-        for (const StatColumn& col : stat_columns) {
-            const Stat& s = c.*col.stat;
-            out += "," + fmt_exact(s.mean) + "," + fmt_exact(s.std);
-        }
-        out += "," + csv_field(config_errors(sweep, c)) + "\n";
+        CsvRow row;
+        config_row(row, sweep, summary, axes, c);
+        out += csv_line(row.cells);
     }
     return out;
 }
 
 std::string summary_json_text(const SweepRecord& sweep, const SweepSummary& summary) {
     const std::vector<std::string> axes = config_axes(sweep);
-    JsonWriter j;
-    j.begin_object();
-    j.field("experiment", sweep.experiment);
-    j.field("rank_by", summary.rank_by);
-    j.field("rank_metric", summary.rank_by == "validation" ? "best_validation_accuracy mean" : "final_test_accuracy mean");
-    j.key("axes").begin_array();
-    for (const std::string& a : axes) j.value(a);
-    j.end_array();
-    if (summary.best_run < sweep.runs.size()) j.field("best_run", sweep.runs[summary.best_run].id);
-    else j.key("best_run").null();
-    j.key("configs").begin_array();
+    Json j = Json::object();
+    j["experiment"] = sweep.experiment;
+    j["rank_by"] = summary.rank_by;
+    j["rank_metric"] = summary.rank_by == "validation" ? "best_validation_accuracy mean" : "final_test_accuracy mean";
+    j["axes"] = axes;
+    j["best_run"] = summary.best_run < sweep.runs.size() ? Json(sweep.runs[summary.best_run].id) : Json();
+    Json configs = Json::array();
     for (const ConfigSummary& c : summary.configs) {
-        j.begin_object();
-        j.field("rank", c.rank).field("config_id", c.config_id);
-        j.key("assignments").begin_object();
-        for (const std::string& a : axes) j.field(a, assignment_label(c, a));
-        j.end_object();
-        j.field("rank_by", summary.rank_by).field("rank_value", c.rank_value);
-        j.field("n_runs", c.n_runs);
-        j.key("status").begin_object();
-        j.field("ok", c.ok).field("diverged", c.diverged).field("failed", c.failed).field("pending", c.pending);
-        j.end_object();
-        for (const StatColumn& col : stat_columns) {
-            const Stat& s = c.*col.stat;
-            j.key(col.name).begin_object();
-            j.field("mean", s.mean).field("std", s.std).field("n", s.n);
-            j.end_object();
-        }
-        j.key("runs").begin_array();
-        for (std::size_t i : c.runs) {
-            const RunRecord& r = sweep.runs[i];
-            j.begin_object();
-            j.field("id", r.id).field("status", r.status);
-            if (!r.error.empty()) j.field("error", r.error);
-            j.end_object();
-        }
-        j.end_array();
-        j.end_object();
+        JsonRow row;
+        config_row(row, sweep, summary, axes, c);
+        configs.push_back(std::move(row.json));
     }
-    j.end_array();
-    j.end_object();
-    return j.str();
+    j["configs"] = std::move(configs);
+    return json_text(j);
 }
 
 std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary) {

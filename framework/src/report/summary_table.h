@@ -12,9 +12,16 @@ namespace soma {
 // The sweep axes other than training.seed (the columns of the table).
 std::vector<std::string> config_axes(const SweepRecord& sweep);
 
+// Axis paths shortened as run ids name them (config/sweep_id.h axis_keys):
+// {"model.activation", "training.seed"} -> {"activation", "seed"}.
+std::vector<std::string> short_axis_names(const std::vector<std::string>& paths);
+
 // An assignment's value in id form ("relu", "16x16"), "" when the
 // configuration does not set that axis.
 std::string assignment_label(const ConfigSummary& config, const std::string& axis);
+
+// A run's name within its configuration: "seed=4" when the sweep varies the seed, else its id.
+std::string run_short_name(const RunRecord& run);
 
 // The failed runs' errors: "seed=3: out of memory; ...".
 std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config);

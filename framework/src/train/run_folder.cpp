@@ -5,13 +5,11 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <sstream>
 
 #include "nn/network.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
-#include "util/json.h"
 
 namespace soma {
 
@@ -103,44 +101,50 @@ std::string metrics_csv(const std::vector<EpochMetrics>& epochs, bool with_valid
     return out;
 }
 
-std::string summary_json(const RunResult& r, const SummaryInfo& info) {
-    double best = std::numeric_limits<double>::quiet_NaN(), best_val = best;
-    int best_epoch = 0, best_val_epoch = 0;
+RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
+    RunSummary s;
+    s.experiment = info.experiment;
+    s.status = r.status;
+    if (r.status == RunStatus::diverged) s.diverged_epoch = r.diverged_epoch;
+    s.early_stopped_epoch = r.early_stopped_epoch;
+    s.network = r.network;
+    s.parameters = static_cast<double>(r.parameters);
+    s.dataset = info.dataset;
+    s.train_samples = static_cast<std::int64_t>(info.train_samples);
+    s.validation_samples = static_cast<std::int64_t>(info.validation_samples);
+    s.test_samples = static_cast<std::int64_t>(info.test_samples);
+    s.epochs = static_cast<int>(r.epochs.size());
     for (const EpochMetrics& m : r.epochs) {
-        if (std::isnan(best) || m.test_accuracy > best) best = m.test_accuracy, best_epoch = m.epoch;
-        if (!std::isnan(m.validation_accuracy) && (std::isnan(best_val) || m.validation_accuracy > best_val))
-            best_val = m.validation_accuracy, best_val_epoch = m.epoch;
+        if (std::isnan(s.best_test_accuracy) || m.test_accuracy > s.best_test_accuracy)
+            s.best_test_accuracy = m.test_accuracy, s.best_test_epoch = m.epoch;
+        if (!std::isnan(m.validation_accuracy) &&
+            (std::isnan(s.best_validation_accuracy) || m.validation_accuracy > s.best_validation_accuracy))
+            s.best_validation_accuracy = m.validation_accuracy, s.best_validation_epoch = m.epoch;
     }
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const EpochMetrics* last = r.epochs.empty() ? nullptr : &r.epochs.back();
-    JsonWriter j;
-    j.begin_object();
-    j.field("experiment", info.experiment).field("status", r.status);
-    if (r.status == "diverged") j.field("diverged_epoch", r.diverged_epoch);
-    if (r.early_stopped_epoch > 0) j.field("early_stopped_epoch", r.early_stopped_epoch);
-    j.field("network", r.network).field("parameters", r.parameters);
-    j.field("dataset", info.dataset).field("train_samples", info.train_samples);
-    j.field("validation_samples", info.validation_samples).field("test_samples", info.test_samples);
-    j.field("epochs", static_cast<int>(r.epochs.size()));
-    j.field("test_accuracy", last ? last->test_accuracy : nan);
-    j.field("test_loss", last ? last->test_loss : nan);
-    j.field("best_test_accuracy", best).field("best_test_epoch", best_epoch);
-    j.field("validation_accuracy", last ? last->validation_accuracy : nan);
-    j.field("best_validation_accuracy", best_val).field("best_validation_epoch", best_val_epoch);
-    j.field("train_loss", last ? last->train_loss : nan);
-    j.field("train_accuracy", last ? last->train_accuracy : nan);
-    j.field("train_seconds", r.train_seconds).field("samples_per_second", r.samples_per_second);
-    j.field("threads", r.threads).field("seed", static_cast<std::int64_t>(info.seed));
-    j.field("batch_size", info.batch_size).field("optimizer", info.optimizer).field("loss", info.loss);
-    j.key("confusion").begin_array();
-    for (int t = 0; t < r.classes && !r.confusion.empty(); ++t) {
-        j.begin_array();
-        for (int p = 0; p < r.classes; ++p) j.value(r.confusion[static_cast<std::size_t>(t) * r.classes + p]);
-        j.end_array();
+    if (!r.epochs.empty()) {
+        const EpochMetrics& last = r.epochs.back();
+        s.test_accuracy = last.test_accuracy;
+        s.test_loss = last.test_loss;
+        s.validation_accuracy = last.validation_accuracy;
+        s.train_loss = last.train_loss;
+        s.train_accuracy = last.train_accuracy;
     }
-    j.end_array();
-    j.end_object();
-    return j.str();
+    s.train_seconds = r.train_seconds;
+    s.samples_per_second = r.samples_per_second;
+    s.threads = r.threads;
+    s.seed = info.seed;
+    s.batch_size = info.batch_size;
+    s.optimizer = info.optimizer;
+    s.loss = info.loss;
+    s.classes = r.classes;
+    for (int t = 0; t < r.classes && !r.confusion.empty(); ++t)
+        s.confusion.emplace_back(r.confusion.begin() + static_cast<std::ptrdiff_t>(t) * r.classes,
+                                 r.confusion.begin() + static_cast<std::ptrdiff_t>(t + 1) * r.classes);
+    return s;
+}
+
+std::string summary_json(const RunResult& result, const SummaryInfo& info) {
+    return run_summary_text(run_summary(result, info));
 }
 
 RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info)

@@ -10,6 +10,7 @@
 
 #include "config/experiment.h"
 #include "soma/tensor.h"
+#include "train/run_summary.h"
 #include "train/trainer.h"
 
 namespace soma {
@@ -37,6 +38,9 @@ struct SummaryInfo {
     std::string optimizer;
     std::string loss;
 };
+// The summary of a finished run (best epochs, last epoch's numbers, confusion matrix).
+RunSummary run_summary(const RunResult& result, const SummaryInfo& info);
+// Its summary.json text.
 std::string summary_json(const RunResult& result, const SummaryInfo& info);
 
 // Writes the run folder as training goes: metrics.csv and weights.bin after

@@ -66,7 +66,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         }
         m.seconds = std::chrono::duration<double>(clock::now() - start).count();
         if (diverged) {
-            result.status = "diverged";
+            result.status = RunStatus::diverged;
             result.diverged_epoch = epoch;
             break;
         }

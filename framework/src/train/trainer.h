@@ -10,6 +10,7 @@
 
 #include "config/experiment.h"
 #include "data/dataset.h"
+#include "train/run_status.h"
 
 namespace soma {
 
@@ -27,7 +28,7 @@ struct EpochMetrics {
 
 struct RunResult {
     std::vector<EpochMetrics> epochs;
-    std::string status = "ok";  // ok | diverged
+    RunStatus status = RunStatus::ok;  // ok | diverged
     int diverged_epoch = 0;     // when status == diverged
     int early_stopped_epoch = 0;  // the epoch after which early stopping ended training (0 = it did not)
     std::size_t parameters = 0;

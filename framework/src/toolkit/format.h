@@ -1,11 +1,11 @@
-// Number and text formatting shared by the report writers.
+// Number and text formatting for reports, tables and CSV files.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include "report/stats.h"
+#include "toolkit/stats.h"
 
 namespace soma {
 
@@ -20,14 +20,12 @@ std::string fmt_percent(double fraction, int decimals = 2);
 std::string fmt_percent_stat(const Stat& s, int decimals = 2);
 // "3.3 ± 0.6" / "12.5" for plain numbers.
 std::string fmt_stat(const Stat& s, int decimals = 1);
-// Round-tripping shortest form for files; "" for NaN.
+// The shortest exact form (util/number.h) as CSV writes it: "" for NaN and infinities.
 std::string fmt_exact(double v);
+// A CSV field, quoted when it holds a comma, quote or line break.
+std::string csv_field(const std::string& s);
 // Thousands grouped: 13002 -> "13,002"; "-" for NaN.
 std::string fmt_count(double v);
-
-// Axis paths shortened to their shortest unique tails, as run ids name them:
-// {"model.activation", "training.seed"} -> {"activation", "seed"}.
-std::vector<std::string> short_axis_names(const std::vector<std::string>& paths);
 
 // Terminal width of UTF-8 text (code points; no wide characters expected).
 std::size_t text_width(const std::string& s);

@@ -1,9 +1,10 @@
-#include "report/format.h"
+#include "toolkit/format.h"
 
-#include <charconv>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "util/number.h"
 
 namespace soma {
 
@@ -47,11 +48,13 @@ std::string fmt_stat(const Stat& s, int decimals) {
     return fmt_fixed(s.mean, decimals) + " ± " + fmt_fixed(s.std, decimals);
 }
 
-std::string fmt_exact(double v) {
-    if (!std::isfinite(v)) return "";
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : "";
+std::string fmt_exact(double v) { return std::isfinite(v) ? shortest_number(v) : ""; }
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
 }
 
 std::string fmt_count(double v) {
@@ -63,37 +66,6 @@ std::string fmt_count(double v) {
         out += digits[i];
     }
     return (v < 0 ? "-" : "") + out;
-}
-
-std::vector<std::string> short_axis_names(const std::vector<std::string>& paths) {
-    auto parts = [](const std::string& p) {
-        std::vector<std::string> out;
-        std::size_t start = 0;
-        for (;;) {
-            std::size_t dot = p.find('.', start);
-            out.push_back(p.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-            if (dot == std::string::npos) return out;
-            start = dot + 1;
-        }
-    };
-    auto tail = [](const std::vector<std::string>& v, std::size_t n) {
-        std::string s;
-        for (std::size_t i = v.size() - std::min(n, v.size()); i < v.size(); ++i) s += (s.empty() ? "" : ".") + v[i];
-        return s;
-    };
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        const auto mine = parts(paths[i]);
-        std::size_t n = 1;
-        for (; n < mine.size(); ++n) {
-            bool unique = true;
-            for (std::size_t j = 0; j < paths.size() && unique; ++j)
-                if (j != i && tail(parts(paths[j]), n) == tail(mine, n)) unique = false;
-            if (unique) break;
-        }
-        out.push_back(tail(mine, n));
-    }
-    return out;
 }
 
 std::size_t text_width(const std::string& s) {

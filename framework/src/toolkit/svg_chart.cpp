@@ -1,11 +1,11 @@
-#include "report/svg_chart.h"
+#include "toolkit/svg_chart.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
-#include "report/format.h"
+#include "toolkit/format.h"
 
 namespace soma {
 
@@ -134,17 +134,36 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
     return ticks;
 }
 
-std::string render_svg(const LineChart& c) {
-    // Legend size: one row per series to the right of the plot.
+namespace {
+
+// Where things go: the plot area, with the legend to its right.
+struct Layout {
+    double legend_w, left, right, top, bottom, width, height, pw, ph;
+};
+
+// Legend size: one row per series to the right of the plot.
+Layout layout_of(const LineChart& c) {
     std::size_t longest = c.legend_title.size();
     for (const ChartSeries& s : c.series) longest = std::max(longest, s.name.size());
-    const double legend_w = std::min(330.0, 34.0 + 6.6 * static_cast<double>(longest));
-    const double left = 66, right = legend_w + 18, top = 34, bottom = 50;
+    Layout l;
+    l.legend_w = std::min(330.0, 34.0 + 6.6 * static_cast<double>(longest));
+    l.left = 66, l.right = l.legend_w + 18, l.top = 34, l.bottom = 50;
     const double legend_h = 22.0 + 18.0 * static_cast<double>(c.series.size());
-    const double height = std::max<double>(c.height, top + legend_h + 10);
-    const double width = c.width;
-    const double pw = width - left - right, ph = height - top - bottom;
+    l.height = std::max<double>(c.height, l.top + legend_h + 10);
+    l.width = c.width;
+    l.pw = l.width - l.left - l.right, l.ph = l.height - l.top - l.bottom;
+    return l;
+}
 
+// The axes' data ranges, ticks and scales, from the series that set them.
+struct Axes {
+    double xlo, xhi, ylo, yhi;
+    std::vector<double> xticks, yticks;
+    Scale X, Y;
+    double xstep, ystep;
+};
+
+Axes axes_of(const LineChart& c, const Layout& l) {
     std::vector<double> xs, ys;
     bool any_sets_range = false;
     for (const ChartSeries& s : c.series) any_sets_range |= s.sets_range;
@@ -155,72 +174,84 @@ std::string render_svg(const LineChart& c) {
         ys.insert(ys.end(), s.lo.begin(), s.lo.end());
         ys.insert(ys.end(), s.hi.begin(), s.hi.end());
     }
-    double xlo, xhi, ylo, yhi;
-    std::vector<double> xticks, yticks;
-    axis_range(c.x, xs, xlo, xhi, xticks);
-    axis_range(c.y, ys, ylo, yhi, yticks);
-    const Scale X{xlo, xhi, left, left + pw, c.x.log};
-    const Scale Y{ylo, yhi, top + ph, top, c.y.log};
-    const double xstep = tick_step(xticks), ystep = tick_step(yticks);
+    Axes a;
+    axis_range(c.x, xs, a.xlo, a.xhi, a.xticks);
+    axis_range(c.y, ys, a.ylo, a.yhi, a.yticks);
+    a.X = Scale{a.xlo, a.xhi, l.left, l.left + l.pw, c.x.log};
+    a.Y = Scale{a.ylo, a.yhi, l.top + l.ph, l.top, c.y.log};
+    a.xstep = tick_step(a.xticks), a.ystep = tick_step(a.yticks);
+    return a;
+}
 
-    std::ostringstream o;
+// The svg element, background, title and clip path of the plot area.
+void draw_frame(std::ostringstream& o, const LineChart& c, const Layout& l) {
     const std::string id = xml_escape(c.id);
     o << "<svg" << (c.standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "")
-      << " class=\"chart\" role=\"img\" width=\"" << num(width)
-      << "\" height=\"" << num(height) << "\" viewBox=\"0 0 " << num(width) << " " << num(height)
+      << " class=\"chart\" role=\"img\" width=\"" << num(l.width)
+      << "\" height=\"" << num(l.height) << "\" viewBox=\"0 0 " << num(l.width) << " " << num(l.height)
       << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     o << "<title>" << xml_escape(c.title) << "</title>\n";
-    o << "<defs><clipPath id=\"" << id << "-plot\"><rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\""
-      << num(pw) << "\" height=\"" << num(ph) << "\"/></clipPath></defs>\n";
-    o << "<rect x=\"0\" y=\"0\" width=\"" << num(width) << "\" height=\"" << num(height) << "\" fill=\"#ffffff\"/>\n";
-    o << "<text x=\"" << num(left) << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\" fill=\"#212529\">"
+    o << "<defs><clipPath id=\"" << id << "-plot\"><rect x=\"" << num(l.left) << "\" y=\"" << num(l.top)
+      << "\" width=\"" << num(l.pw) << "\" height=\"" << num(l.ph) << "\"/></clipPath></defs>\n";
+    o << "<rect x=\"0\" y=\"0\" width=\"" << num(l.width) << "\" height=\"" << num(l.height)
+      << "\" fill=\"#ffffff\"/>\n";
+    o << "<text x=\"" << num(l.left) << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\" fill=\"#212529\">"
       << xml_escape(c.title) << "</text>\n";
+}
 
-    // Grid and ticks.
+// Grid and ticks, the plot's border and the axis labels.
+void draw_axes(std::ostringstream& o, const LineChart& c, const Layout& l, const Axes& a) {
+    auto in_y = [&](double t) { return t >= a.ylo - 1e-12 && t <= a.yhi + 1e-12; };
+    auto in_x = [&](double t) { return t >= a.xlo - 1e-12 && t <= a.xhi + 1e-12; };
     o << "<g stroke=\"#e9ecef\" stroke-width=\"1\">\n";
-    for (double t : yticks)
-        if (t >= ylo - 1e-12 && t <= yhi + 1e-12)
-            o << "<line x1=\"" << num(left) << "\" x2=\"" << num(left + pw) << "\" y1=\"" << num(Y(t)) << "\" y2=\""
-              << num(Y(t)) << "\"/>\n";
-    for (double t : xticks)
-        if (t >= xlo - 1e-12 && t <= xhi + 1e-12)
-            o << "<line y1=\"" << num(top) << "\" y2=\"" << num(top + ph) << "\" x1=\"" << num(X(t)) << "\" x2=\""
-              << num(X(t)) << "\"/>\n";
+    for (double t : a.yticks)
+        if (in_y(t))
+            o << "<line x1=\"" << num(l.left) << "\" x2=\"" << num(l.left + l.pw) << "\" y1=\"" << num(a.Y(t))
+              << "\" y2=\"" << num(a.Y(t)) << "\"/>\n";
+    for (double t : a.xticks)
+        if (in_x(t))
+            o << "<line y1=\"" << num(l.top) << "\" y2=\"" << num(l.top + l.ph) << "\" x1=\"" << num(a.X(t))
+              << "\" x2=\"" << num(a.X(t)) << "\"/>\n";
     o << "</g>\n";
     o << "<g fill=\"#495057\" font-size=\"11\">\n";
-    for (double t : yticks)
-        if (t >= ylo - 1e-12 && t <= yhi + 1e-12)
-            o << "<text x=\"" << num(left - 6) << "\" y=\"" << num(Y(t) + 4) << "\" text-anchor=\"end\">"
-              << xml_escape(tick_label(t, c.y, ystep)) << "</text>\n";
-    for (double t : xticks)
-        if (t >= xlo - 1e-12 && t <= xhi + 1e-12)
-            o << "<text x=\"" << num(X(t)) << "\" y=\"" << num(top + ph + 16) << "\" text-anchor=\"middle\">"
-              << xml_escape(tick_label(t, c.x, xstep)) << "</text>\n";
+    for (double t : a.yticks)
+        if (in_y(t))
+            o << "<text x=\"" << num(l.left - 6) << "\" y=\"" << num(a.Y(t) + 4) << "\" text-anchor=\"end\">"
+              << xml_escape(tick_label(t, c.y, a.ystep)) << "</text>\n";
+    for (double t : a.xticks)
+        if (in_x(t))
+            o << "<text x=\"" << num(a.X(t)) << "\" y=\"" << num(l.top + l.ph + 16) << "\" text-anchor=\"middle\">"
+              << xml_escape(tick_label(t, c.x, a.xstep)) << "</text>\n";
     o << "</g>\n";
-    o << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(pw) << "\" height=\"" << num(ph)
-      << "\" fill=\"none\" stroke=\"#adb5bd\"/>\n";
-    o << "<text x=\"" << num(left + pw / 2) << "\" y=\"" << num(height - 10) << "\" text-anchor=\"middle\" fill=\"#212529\">"
-      << xml_escape(c.x.label) << "</text>\n";
-    o << "<text transform=\"translate(16 " << num(top + ph / 2) << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#212529\">"
-      << xml_escape(c.y.label) << "</text>\n";
+    o << "<rect x=\"" << num(l.left) << "\" y=\"" << num(l.top) << "\" width=\"" << num(l.pw) << "\" height=\""
+      << num(l.ph) << "\" fill=\"none\" stroke=\"#adb5bd\"/>\n";
+    o << "<text x=\"" << num(l.left + l.pw / 2) << "\" y=\"" << num(l.height - 10)
+      << "\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(c.x.label) << "</text>\n";
+    o << "<text transform=\"translate(16 " << num(l.top + l.ph / 2)
+      << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(c.y.label) << "</text>\n";
+}
 
+std::string series_color(const LineChart& c, std::size_t i) {
+    return c.series[i].color.empty() ? palette_color(i) : c.series[i].color;
+}
+
+// Bands first, then lines (emphasised last, on top), each point with a tooltip.
+void draw_series(std::ostringstream& o, const LineChart& c, const Axes& a) {
     auto ok = [&](double x, double y) {
         return std::isfinite(x) && std::isfinite(y) && (!c.x.log || x > 0) && (!c.y.log || y > 0);
     };
-    // Bands first, then lines (emphasised last, on top).
-    o << "<g clip-path=\"url(#" << id << "-plot)\">\n";
+    o << "<g clip-path=\"url(#" << xml_escape(c.id) << "-plot)\">\n";
     for (std::size_t i = 0; i < c.series.size(); ++i) {
         const ChartSeries& s = c.series[i];
         if (s.lo.size() != s.x.size() || s.hi.size() != s.x.size()) continue;
-        const std::string color = s.color.empty() ? palette_color(i) : s.color;
         std::string fwd, back;
         for (std::size_t k = 0; k < s.x.size(); ++k) {
             if (!ok(s.x[k], s.lo[k]) || !ok(s.x[k], s.hi[k])) continue;
-            fwd += num(X(s.x[k])) + "," + num(Y(s.hi[k])) + " ";
-            back = num(X(s.x[k])) + "," + num(Y(s.lo[k])) + " " + back;
+            fwd += num(a.X(s.x[k])) + "," + num(a.Y(s.hi[k])) + " ";
+            back = num(a.X(s.x[k])) + "," + num(a.Y(s.lo[k])) + " " + back;
         }
         if (!fwd.empty())
-            o << "<polygon points=\"" << fwd << back << "\" fill=\"" << xml_escape(color)
+            o << "<polygon points=\"" << fwd << back << "\" fill=\"" << xml_escape(series_color(c, i))
               << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
     }
     std::vector<std::size_t> order;
@@ -230,7 +261,7 @@ std::string render_svg(const LineChart& c) {
         if (c.series[i].emphasis) order.push_back(i);
     for (std::size_t i : order) {
         const ChartSeries& s = c.series[i];
-        const std::string color = xml_escape(s.color.empty() ? palette_color(i) : s.color);
+        const std::string color = xml_escape(series_color(c, i));
         const double w = s.emphasis ? 3.2 : s.dashed ? 1.3 : 1.8;
         const bool dash = s.dashed || i >= 10;
         std::string points;
@@ -243,7 +274,7 @@ std::string render_svg(const LineChart& c) {
         };
         for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
             if (!ok(s.x[k], s.y[k])) { flush(); continue; }
-            points += num(X(s.x[k])) + "," + num(Y(s.y[k])) + " ";
+            points += num(a.X(s.x[k])) + "," + num(a.Y(s.y[k])) + " ";
         }
         flush();
         for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
@@ -252,27 +283,29 @@ std::string render_svg(const LineChart& c) {
                                                           : tick_label(s.x[k], c.x, 1);
             std::string tip = s.name + ": " + c.x.label + " " + xs_label + ", " + c.y.label + " " +
                               (c.y.percent ? fmt_percent(s.y[k], 2) : fmt_fixed(s.y[k], 4));
-            o << "<circle cx=\"" << num(X(s.x[k])) << "\" cy=\"" << num(Y(s.y[k])) << "\" r=\""
+            o << "<circle cx=\"" << num(a.X(s.x[k])) << "\" cy=\"" << num(a.Y(s.y[k])) << "\" r=\""
               << (s.emphasis ? "3.2" : s.dashed ? "1.8" : "2.4") << "\" fill=\"" << (s.dashed ? "#ffffff" : color)
               << "\" stroke=\"" << color << "\"><title>" << xml_escape(tip)
               << "</title></circle>\n";
         }
     }
     o << "</g>\n";
+}
 
-    // Legend.
-    const double lx = left + pw + 16;
-    double ly = top + 4;
+// Legend: a row per series, long names cut at a character boundary.
+void draw_legend(std::ostringstream& o, const LineChart& c, const Layout& l) {
+    const double lx = l.left + l.pw + 16;
+    double ly = l.top + 4;
     o << "<g font-size=\"11\" fill=\"#212529\">\n";
     if (!c.legend_title.empty()) {
         o << "<text x=\"" << num(lx) << "\" y=\"" << num(ly + 8) << "\" font-weight=\"bold\">" << xml_escape(c.legend_title)
           << "</text>\n";
         ly += 18;
     }
-    const std::size_t max_chars = static_cast<std::size_t>((legend_w - 34) / 6.6);
+    const std::size_t max_chars = static_cast<std::size_t>((l.legend_w - 34) / 6.6);
     for (std::size_t i = 0; i < c.series.size(); ++i) {
         const ChartSeries& s = c.series[i];
-        const std::string color = xml_escape(s.color.empty() ? palette_color(i) : s.color);
+        const std::string color = xml_escape(series_color(c, i));
         std::string name = s.name;
         if (name.size() > max_chars) {
             std::size_t cut = max_chars - 1;
@@ -287,7 +320,20 @@ std::string render_svg(const LineChart& c) {
           << xml_escape(name) << "</text></g>\n";
         ly += 18;
     }
-    o << "</g>\n</svg>\n";
+    o << "</g>\n";
+}
+
+}  // namespace
+
+std::string render_svg(const LineChart& c) {
+    const Layout layout = layout_of(c);
+    const Axes axes = axes_of(c, layout);
+    std::ostringstream o;
+    draw_frame(o, c, layout);
+    draw_axes(o, c, layout, axes);
+    draw_series(o, c, axes);
+    draw_legend(o, c, layout);
+    o << "</svg>\n";
     return o.str();
 }
 

@@ -1,4 +1,4 @@
-#include "report/png.h"
+#include "toolkit/png.h"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "report/stats.h"
+#include "toolkit/stats.h"
 
 #include <cmath>
 #include <limits>

@@ -1,0 +1,109 @@
+// summary.json's layout, once: summary_fields() writes it and reads it back.
+#include "train/run_summary.h"
+
+#include <cmath>
+#include <limits>
+
+#include "toolkit/json.h"
+
+namespace soma {
+
+namespace {
+
+constexpr std::int64_t max_int = std::numeric_limits<std::int32_t>::max();
+constexpr std::int64_t max_int64 = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t max_classes = 1 << 16;
+
+template <class Io, class S>
+void summary_fields(Io& io, S& s) {
+    io.text("experiment", s.experiment);
+    io.choice("status", s.status, run_status_names, required_field);
+    io.check(s.status != RunStatus::pending, "status", "expected ok, diverged or failed, got \"pending\"");
+    io.text("error", s.error, omit_when_empty);
+    io.text("id", s.id, omit_when_empty);
+    io.integer("diverged_epoch", s.diverged_epoch, 0, max_int, omit_when_empty);
+    io.integer("early_stopped_epoch", s.early_stopped_epoch, 0, max_int, omit_when_empty);
+    // A run that failed before its first epoch has nothing more to say.
+    if (io.omit_rest(s.status == RunStatus::failed && s.epochs == 0 && s.network.empty())) return;
+    io.text("network", s.network);
+    io.count("parameters", s.parameters, static_cast<double>(max_int64));
+    io.text("dataset", s.dataset);
+    io.integer("train_samples", s.train_samples, 0, max_int64);
+    io.integer("validation_samples", s.validation_samples, 0, max_int64);
+    io.integer("test_samples", s.test_samples, 0, max_int64);
+    io.integer("epochs", s.epochs, 0, max_int);
+    io.fraction("test_accuracy", s.test_accuracy);
+    io.number("test_loss", s.test_loss, 0.0);
+    io.fraction("best_test_accuracy", s.best_test_accuracy);
+    io.integer("best_test_epoch", s.best_test_epoch, 0, max_int);
+    io.fraction("validation_accuracy", s.validation_accuracy);
+    io.fraction("best_validation_accuracy", s.best_validation_accuracy);
+    io.integer("best_validation_epoch", s.best_validation_epoch, 0, max_int);
+    io.number("train_loss", s.train_loss, 0.0);
+    io.fraction("train_accuracy", s.train_accuracy);
+    io.number("train_seconds", s.train_seconds, 0.0);
+    io.number("samples_per_second", s.samples_per_second, 0.0);
+    io.integer("threads", s.threads, 0, max_int);
+    io.integer("seed", s.seed, 0, max_int64);
+    io.integer("batch_size", s.batch_size, 0, max_int);
+    io.text("optimizer", s.optimizer);
+    io.text("loss", s.loss);
+    io.integer("classes", s.classes, 0, max_classes);
+    const double most = s.test_samples > 0 ? static_cast<double>(s.test_samples) : static_cast<double>(max_int64);
+    io.count_matrix("confusion", s.confusion, static_cast<std::size_t>(s.classes), most);
+
+    // What the numbers must say about each other.
+    const std::string within = "expected at most the epochs trained (" + std::to_string(s.epochs) + ")";
+    io.check(s.best_test_epoch <= s.epochs, "best_test_epoch", within + ", got " + std::to_string(s.best_test_epoch));
+    io.check(s.best_validation_epoch <= s.epochs, "best_validation_epoch",
+             within + ", got " + std::to_string(s.best_validation_epoch));
+    io.check(s.early_stopped_epoch <= s.epochs, "early_stopped_epoch",
+             within + ", got " + std::to_string(s.early_stopped_epoch));
+    io.check(s.diverged_epoch <= s.epochs + 1, "diverged_epoch",
+             "expected the epoch after the last one trained (" + std::to_string(s.epochs + 1) + ") at most, got " +
+                 std::to_string(s.diverged_epoch));
+    double total = 0;
+    for (const auto& row : s.confusion)
+        for (double n : row) total += n;
+    io.check(s.confusion.empty() || s.test_samples == 0 || total == static_cast<double>(s.test_samples), "confusion",
+             "the counts add up to " + std::to_string(static_cast<std::int64_t>(total)) + ", expected the " +
+                 std::to_string(s.test_samples) + " test samples");
+}
+
+}  // namespace
+
+RunSummary::RunSummary()
+    : parameters(std::numeric_limits<double>::quiet_NaN()),
+      test_accuracy(parameters),
+      test_loss(parameters),
+      best_test_accuracy(parameters),
+      validation_accuracy(parameters),
+      best_validation_accuracy(parameters),
+      train_loss(parameters),
+      train_accuracy(parameters),
+      train_seconds(parameters),
+      samples_per_second(parameters) {}
+
+std::string run_summary_text(const RunSummary& summary) {
+    JsonOut out;
+    summary_fields(out, summary);
+    return json_text(out.json);
+}
+
+RunSummary parse_run_summary(const std::string& text, const std::string& source) {
+    const Json json = parse_json(text, source);
+    JsonIn in(json, source);
+    RunSummary summary;
+    summary_fields(in, summary);
+    return summary;
+}
+
+RunSummary read_run_summary(const std::filesystem::path& file) {
+    const Json json = read_json_file(file, max_summary_bytes);
+    JsonIn in(json, file.string());
+    RunSummary summary;
+    summary_fields(in, summary);
+    return summary;
+}
+
+}  // namespace soma
