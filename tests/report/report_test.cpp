@@ -13,6 +13,7 @@
 #include "fake_sweep.h"
 #include "html_check.h"
 #include "toolkit/json.h"
+#include "experiment/sweep_runner.h"
 #include "report/report.h"
 
 namespace soma {
@@ -431,6 +432,43 @@ TEST(ReportErrors, BadFieldTypesAndMetricsNameTheFile) {
     test::write_text(dir.path() / "sweep.json", "{\"runs\": 3}");
     EXPECT_THROW(write_report(dir.path()), Error);
     EXPECT_THROW(write_report(dir.path() / "nothing-here"), Error);
+}
+
+// text with the value of "key" (up to the end of its line) replaced.
+std::string with_value(std::string text, const std::string& key, const std::string& value) {
+    const std::size_t at = text.find("\"" + key + "\": ");
+    EXPECT_NE(at, std::string::npos) << key;
+    const std::size_t start = at + key.size() + 4, end = text.find_first_of(",\n", start);
+    return text.replace(start, end - start, value);
+}
+
+// Issue 15: a summary.json edited to say test_accuracy 5.0 or epochs -7 was
+// shown as 500.00% and ranked best. Such a file is refused, naming it, the
+// key and the range; the sweep runner counts that run as not finished.
+TEST(ReportErrors, TamperedSummariesAreRefusedNotRanked) {
+    test::TempDir dir("tampered");
+    auto runs = test::write_fake_sweep(dir.path());
+    const fs::path run = dir.path() / "runs" / runs[0].id;
+    const fs::path summary = run / "summary.json";
+    const std::string good = test::read_text(summary);
+    EXPECT_TRUE(run_finished(run));
+    const std::string cases[][3] = {
+        {"test_accuracy", "5.0", "field \"test_accuracy\": expected null or a number in [0, 1], got 5"},
+        {"epochs", "-7", "field \"epochs\": expected an integer in [0, 2147483647], got -7"},
+        {"classes", "3", "field \"confusion\": expected 3 rows (one per class), got 10"},
+    };
+    for (const auto& [key, value, message] : cases) {
+        test::write_text(summary, with_value(good, key, value));
+        try {
+            write_report(dir.path());
+            ADD_FAILURE() << "accepted: " << key << " = " << value;
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()), summary.string() + ": " + message);
+        }
+        EXPECT_FALSE(run_finished(run)) << key;  // a resumed sweep redoes it
+    }
+    test::write_text(summary, good);
+    EXPECT_NO_THROW(write_report(dir.path()));
 }
 
 TEST(ReportEmpty, ASweepWithoutFinishedRunsStillGivesAReport) {

@@ -9,6 +9,7 @@
 #include "train/threads.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
+#include "util/error.h"
 
 namespace soma {
 namespace {
@@ -56,6 +57,18 @@ TEST(Schedule, LinearWarmupMultipliesAnySchedule) {
     EXPECT_NEAR(lr_factor(s, 0.5, 10), 0.25, 1e-6);  // warmup 0.25 x step 1
     EXPECT_NEAR(lr_factor(s, 1.5, 10), 0.375, 1e-6); // 0.75 x 0.5
     EXPECT_NEAR(lr_factor(s, 2.5, 10), 0.25, 1e-6);  // warmup done, 0.5^2
+}
+
+// A schedule is an enum now: a name the config does not know never reaches
+// training, and a value without a formula is an error, not a factor of 1.
+TEST(Schedule, EveryNamedScheduleHasAFormulaAndNoOtherValueDoes) {
+    for (const std::string& name : schedule_names.names()) {
+        const float f = lr_factor(schedule(name), 4.5, 10);
+        EXPECT_TRUE(f > 0 && f <= 1) << name << ": " << f;
+    }
+    ScheduleConfig s;
+    s.name = static_cast<Schedule>(99);
+    EXPECT_THROW(lr_factor(s, 1.0, 10), Error);
 }
 
 TEST(EarlyStopping, StopsWhenValidationAccuracyStopsImproving) {

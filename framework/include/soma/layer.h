@@ -10,16 +10,10 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "soma/activation.h"
+#include "soma/init.h"
 #include "soma/tensor.h"
 
 namespace soma {
-
-// Initial weight schemes (the host names them: model.init = "he"):
-//   xavier   uniform in +-sqrt(6 / (fan_in + fan_out))
-//   he       normal, standard deviation sqrt(2 / fan_in)
-//   uniform  uniform in +-scale
-//   normal   normal, standard deviation scale
-enum class InitScheme { xavier, he, uniform, normal };
 
 // How to draw initial weights; scale is for uniform and normal.
 struct InitSpec {

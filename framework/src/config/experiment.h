@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "config/config_error.h"  // SourcePos, ConfigError
-#include "soma/layer.h"              // InitScheme
+#include "soma/init.h"
 #include "soma/params.h"
 #include "util/name_table.h"
 
@@ -55,7 +55,7 @@ struct LayerConfig {
     }
 };
 
-// model.init's names for the weight schemes (soma/layer.h).
+// model.init's names for the weight schemes (soma/init.h).
 inline constexpr auto init_scheme_names = name_table<InitScheme>({{InitScheme::xavier, "xavier"},
                                                                   {InitScheme::he, "he"},
                                                                   {InitScheme::uniform, "uniform"},

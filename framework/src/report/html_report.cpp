@@ -5,12 +5,12 @@
 #include <sstream>
 
 #include "report/confusion.h"
-#include "toolkit/format.h"
-#include "toolkit/html_page.h"
 #include "report/neuron_images.h"
-#include "toolkit/png.h"
 #include "report/report_charts.h"
 #include "report/summary_table.h"
+#include "toolkit/format.h"
+#include "toolkit/html_page.h"
+#include "toolkit/png.h"
 #include "train/run_folder.h"
 
 namespace soma {

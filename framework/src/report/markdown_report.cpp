@@ -1,7 +1,7 @@
 #include "report/markdown_report.h"
 
-#include "toolkit/format.h"
 #include "report/summary_table.h"
+#include "toolkit/format.h"
 
 namespace soma {
 

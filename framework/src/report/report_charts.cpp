@@ -6,8 +6,8 @@
 #include <set>
 #include <tuple>
 
-#include "toolkit/format.h"
 #include "report/summary_table.h"
+#include "toolkit/format.h"
 
 namespace soma {
 

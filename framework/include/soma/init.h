@@ -1,0 +1,13 @@
+// Initial weight schemes. The host resolves their names (model.init = "he",
+// an activation's preferred_init) and hands a layer the scheme itself.
+//   xavier   uniform in +-sqrt(6 / (fan_in + fan_out))
+//   he       normal, standard deviation sqrt(2 / fan_in)
+//   uniform  uniform in +-scale
+//   normal   normal, standard deviation scale
+#pragma once
+
+namespace soma {
+
+enum class InitScheme { xavier, he, uniform, normal };
+
+}  // namespace soma
