@@ -50,28 +50,19 @@ void result_fields(Io& io, R& r) {
 // The largest bench.json read: a row is under 1 KB.
 constexpr std::uintmax_t max_bench_bytes = 16u << 20;
 
+// The record as the helpers of toolkit/json.h take it.
+constexpr auto fields = [](auto& io, auto& result) { result_fields(io, result); };
+
 }  // namespace
 
-std::string bench_json(const BenchResult& result) {
-    JsonOut out;
-    result_fields(out, result);
-    return json_text(out.json);
-}
+std::string bench_json(const BenchResult& result) { return record_text(result, fields); }
 
 BenchResult parse_bench_json(const std::string& text, const std::string& source) {
-    const Json json = parse_json(text, source);
-    JsonIn in(json, source);
-    BenchResult result;
-    result_fields(in, result);
-    return result;
+    return parse_record<BenchResult>(text, source, fields);
 }
 
 BenchResult read_bench_json(const std::filesystem::path& file) {
-    const Json json = read_json_file(file, max_bench_bytes);
-    JsonIn in(json, file.string());
-    BenchResult result;
-    result_fields(in, result);
-    return result;
+    return read_record<BenchResult>(file, max_bench_bytes, fields);
 }
 
 }  // namespace soma

@@ -29,6 +29,9 @@ void index_fields(Io& io, S& s) {
     io.records("runs", s.runs, [](auto& sub, auto& run) { run_fields(sub, run); }, required_field);
 }
 
+// The record as the helpers of toolkit/json.h take it.
+constexpr auto fields = [](auto& io, auto& index) { index_fields(io, index); };
+
 }  // namespace
 
 SweepIndex sweep_index(const Sweep& sweep) {
@@ -40,18 +43,10 @@ SweepIndex sweep_index(const Sweep& sweep) {
     return index;
 }
 
-std::string sweep_index_text(const SweepIndex& index) {
-    JsonOut out;
-    index_fields(out, index);
-    return json_text(out.json);
-}
+std::string sweep_index_text(const SweepIndex& index) { return record_text(index, fields); }
 
 SweepIndex read_sweep_index(const std::filesystem::path& file) {
-    const Json json = read_json_file(file, max_sweep_index_bytes);
-    JsonIn in(json, file.string());
-    SweepIndex index;
-    index_fields(in, index);
-    return index;
+    return read_record<SweepIndex>(file, max_sweep_index_bytes, fields);
 }
 
 }  // namespace soma

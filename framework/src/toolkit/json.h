@@ -181,4 +181,31 @@ private:
     std::string where_;
 };
 
+// A record's file text, and the record read back, through its fields
+// function: fields(io, record), io a JsonOut or a JsonIn.
+template <class R, class Fields>
+std::string record_text(const R& record, Fields fields) {
+    JsonOut out;
+    fields(out, record);
+    return json_text(out.json);
+}
+
+template <class R, class Fields>
+R record_from_json(const Json& json, const std::string& source, Fields fields) {
+    JsonIn in(json, source);
+    R record;
+    fields(in, record);
+    return record;
+}
+
+template <class R, class Fields>
+R parse_record(std::string_view text, const std::string& source, Fields fields) {
+    return record_from_json<R>(parse_json(text, source), source, fields);
+}
+
+template <class R, class Fields>
+R read_record(const std::filesystem::path& file, std::uintmax_t max_bytes, Fields fields) {
+    return record_from_json<R>(read_json_file(file, max_bytes), file.string(), fields);
+}
+
 }  // namespace soma

@@ -70,6 +70,9 @@ void summary_fields(Io& io, S& s) {
                  std::to_string(s.test_samples) + " test samples");
 }
 
+// The record as the helpers of toolkit/json.h take it.
+constexpr auto fields = [](auto& io, auto& summary) { summary_fields(io, summary); };
+
 }  // namespace
 
 RunSummary::RunSummary()
@@ -84,26 +87,14 @@ RunSummary::RunSummary()
       train_seconds(parameters),
       samples_per_second(parameters) {}
 
-std::string run_summary_text(const RunSummary& summary) {
-    JsonOut out;
-    summary_fields(out, summary);
-    return json_text(out.json);
-}
+std::string run_summary_text(const RunSummary& summary) { return record_text(summary, fields); }
 
 RunSummary parse_run_summary(const std::string& text, const std::string& source) {
-    const Json json = parse_json(text, source);
-    JsonIn in(json, source);
-    RunSummary summary;
-    summary_fields(in, summary);
-    return summary;
+    return parse_record<RunSummary>(text, source, fields);
 }
 
 RunSummary read_run_summary(const std::filesystem::path& file) {
-    const Json json = read_json_file(file, max_summary_bytes);
-    JsonIn in(json, file.string());
-    RunSummary summary;
-    summary_fields(in, summary);
-    return summary;
+    return read_record<RunSummary>(file, max_summary_bytes, fields);
 }
 
 }  // namespace soma
