@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "train/run_folder.h"
 #include "util/error.h"
 
 namespace soma {
@@ -16,8 +17,6 @@ EpochRow::EpochRow()
       validation_accuracy(std::numeric_limits<double>::quiet_NaN()) {}
 
 namespace {
-
-const char* const base_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second";
 
 double parse_field(const std::string& field, const std::filesystem::path& file, int line, std::size_t column) {
     if (field.empty() || field == "nan" || field == "-nan") return std::numeric_limits<double>::quiet_NaN();
@@ -39,11 +38,15 @@ std::vector<EpochRow> read_metrics_csv(const std::filesystem::path& file) {
     std::string line;
     if (!std::getline(in, line)) throw Error(file.string() + ":1:1: empty file, expected the header");
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    const std::string base = base_header;
-    bool validation = false;
-    if (line == base + ",validation_loss,validation_accuracy") validation = true;
-    else if (line != base)
-        throw Error(file.string() + ":1:1: unexpected header (expected '" + base +
+    // The header as the run wrote it (train/run_folder.h), without its line end.
+    auto header = [](bool with_validation) {
+        std::string h = metrics_csv_header(with_validation);
+        h.pop_back();
+        return h;
+    };
+    const bool validation = line == header(true);
+    if (!validation && line != header(false))
+        throw Error(file.string() + ":1:1: unexpected header (expected '" + header(false) +
                     "[,validation_loss,validation_accuracy]')");
     const std::size_t fields = validation ? 9 : 7;
     std::vector<EpochRow> rows;
