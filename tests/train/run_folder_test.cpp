@@ -150,36 +150,36 @@ std::string tampered(const std::string& from, const std::string& to) {
     return "accepted";
 }
 
-TEST(RunSummary, ImpossibleValuesAreRefusedNamingTheKeyAndTheRange) {
-    const std::string f = "runs/a/summary.json: field ";
-    EXPECT_EQ(tampered("\"test_accuracy\": 0.75", "\"test_accuracy\": 5.0"),
-              f + "\"test_accuracy\": expected null or a number in [0, 1], got 5");
-    EXPECT_EQ(tampered("\"epochs\": 3", "\"epochs\": -7"),
-              f + "\"epochs\": expected an integer in [0, 2147483647], got -7");
-    EXPECT_EQ(tampered("\"test_loss\": 0.6", "\"test_loss\": -0.6"),
-              f + "\"test_loss\": expected null or a number >= 0, got -0.6666666666666666");
-    EXPECT_EQ(tampered("\"status\": \"ok\"", "\"status\": \"fine\""),
-              f + "\"status\": expected one of ok, diverged, failed, pending, got \"fine\"");
-    EXPECT_EQ(tampered("\"status\": \"ok\"", "\"status\": \"pending\""),
-              f + "\"status\": expected ok, diverged or failed, got \"pending\"");
-    EXPECT_EQ(tampered("\"best_test_epoch\": 3", "\"best_test_epoch\": 9"),
-              f + "\"best_test_epoch\": expected at most the epochs trained (3), got 9");
-    EXPECT_EQ(tampered("\"parameters\": 13002", "\"parameters\": 1.5"),
-              f + "\"parameters\": expected null or a count in [0, 9223372036854775808], got 1.5");
-    EXPECT_EQ(tampered("\"network\": \"784", "\"network\": [\"784\"], \"x\": \"784"),
-              f + "\"network\": expected a string, got a list");
-    EXPECT_EQ(tampered("\"status\": \"ok\",", ""), "runs/a/summary.json: missing field \"status\"");
-}
+// {text in a good summary.json, what it is changed to, the error}
+struct Tampering {
+    const char *from, *to, *error;
+};
 
-TEST(RunSummary, AConfusionMatrixMustBeClassesByClassesAndCountTheTestSet) {
-    const std::string f = "runs/a/summary.json: field ";
-    EXPECT_EQ(tampered("\"classes\": 3", "\"classes\": 4"),
-              f + "\"confusion\": expected 4 rows (one per class), got 3");
-    EXPECT_EQ(tampered("\"confusion\": [\n    [\n      5,", "\"confusion\": [\n    [\n      5, 7,"),
-              f + "\"confusion[0]\": expected a row of 3 counts (a square matrix), got 4 values");
-    EXPECT_EQ(tampered("      6,", "      -6,"), f + "\"confusion[1][1]\": expected a count in [0, 20], got -6");
-    EXPECT_EQ(tampered("      6,", "      7,"),
-              f + "\"confusion\": the counts add up to 21, expected the 20 test samples");
+TEST(RunSummary, ImpossibleValuesAreRefusedNamingTheKeyAndTheRange) {
+    const Tampering cases[] = {
+        {"\"test_accuracy\": 0.75", "\"test_accuracy\": 5.0",
+         "field \"test_accuracy\": expected null or a number in [0, 1], got 5"},
+        {"\"epochs\": 3", "\"epochs\": -7", "field \"epochs\": expected an integer in [0, 2147483647], got -7"},
+        {"\"test_loss\": 0.6", "\"test_loss\": -0.6",
+         "field \"test_loss\": expected null or a number >= 0, got -0.6666666666666666"},
+        {"\"status\": \"ok\"", "\"status\": \"fine\"",
+         "field \"status\": expected one of ok, diverged, failed, pending, got \"fine\""},
+        {"\"status\": \"ok\"", "\"status\": \"pending\"", "field \"status\": expected ok, diverged or failed, got \"pending\""},
+        {"\"best_test_epoch\": 3", "\"best_test_epoch\": 9",
+         "field \"best_test_epoch\": expected at most the epochs trained (3), got 9"},
+        {"\"parameters\": 13002", "\"parameters\": 1.5",
+         "field \"parameters\": expected null or a count in [0, 9223372036854775808], got 1.5"},
+        {"\"network\": \"784", "\"network\": [\"784\"], \"x\": \"784", "field \"network\": expected a string, got a list"},
+        {"\"status\": \"ok\",", "", "missing field \"status\""},
+        // The confusion matrix: classes x classes, counts, adding up to the test samples.
+        {"\"classes\": 3", "\"classes\": 4", "field \"confusion\": expected 4 rows (one per class), got 3"},
+        {"\"confusion\": [\n    [\n      5,", "\"confusion\": [\n    [\n      5, 7,",
+         "field \"confusion[0]\": expected a row of 3 counts (a square matrix), got 4 values"},
+        {"      6,", "      -6,", "field \"confusion[1][1]\": expected a count in [0, 20], got -6"},
+        {"      6,", "      7,", "field \"confusion\": the counts add up to 21, expected the 20 test samples"},
+    };
+    for (const Tampering& t : cases)
+        EXPECT_EQ(tampered(t.from, t.to), std::string("runs/a/summary.json: ") + t.error) << t.to;
 }
 
 TEST(RunSummary, FilesAreReadWithABoundAndNamed) {

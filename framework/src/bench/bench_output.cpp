@@ -45,60 +45,52 @@ bool any_accuracy(const BenchResult& r) {
     return false;
 }
 
-std::vector<std::string> arch_names(const BenchResult& r) {
-    std::vector<std::string> names;
-    for (const BenchRow& row : r.rows) names.push_back(row.architecture);
-    return names;
+// One series over the architectures: value(row) at x = 0, 1, ...
+ChartSeries per_architecture(const BenchResult& r, const std::string& name, double (*value)(const BenchRow&)) {
+    ChartSeries s;
+    s.name = name;
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        s.x.push_back(static_cast<double>(i));
+        s.y.push_back(value(r.rows[i]));
+    }
+    return s;
+}
+
+// Two measures side by side per architecture, on a log axis with 1-2-5 ticks.
+LineChart architecture_chart(const BenchResult& r, ChartSeries a, ChartSeries b) {
+    LineChart c;
+    c.x.label = "architecture";
+    for (const BenchRow& row : r.rows) c.x.categories.push_back(row.architecture);
+    c.y.log = true;
+    std::vector<double> all = a.y;
+    all.insert(all.end(), b.y.begin(), b.y.end());
+    c.y.ticks = log_ticks(all);
+    c.series = {std::move(a), std::move(b)};
+    return c;
 }
 
 LineChart throughput_chart(const BenchResult& r) {
-    LineChart c;
+    LineChart c = architecture_chart(
+        r,
+        per_architecture(r, "training, batch " + std::to_string(r.options.batch),
+                         [](const BenchRow& b) { return b.train_samples_per_second / 1000; }),
+        per_architecture(r, "inference, batch 256", [](const BenchRow& b) { return b.infer_samples_per_second / 1000; }));
     c.id = "throughput";
     c.title = "Throughput per architecture (log scale; higher is better)";
-    c.x.label = "architecture";
-    c.x.categories = arch_names(r);
     c.y.label = "thousand samples/s";
-    c.y.log = true;
     c.legend_title = "measure";
-    ChartSeries train, infer;
-    train.name = "training, batch " + std::to_string(r.options.batch);
-    infer.name = "inference, batch 256";
-    for (std::size_t i = 0; i < r.rows.size(); ++i) {
-        train.x.push_back(static_cast<double>(i));
-        train.y.push_back(r.rows[i].train_samples_per_second / 1000);
-        infer.x.push_back(static_cast<double>(i));
-        infer.y.push_back(r.rows[i].infer_samples_per_second / 1000);
-    }
-    std::vector<double> all = train.y;
-    all.insert(all.end(), infer.y.begin(), infer.y.end());
-    c.y.ticks = log_ticks(all);
-    c.series = {train, infer};
     return c;
 }
 
 LineChart latency_chart(const BenchResult& r) {
-    LineChart c;
+    ChartSeries p99 = per_architecture(r, "p99", [](const BenchRow& b) { return b.latency_p99_us; });
+    p99.dashed = true;
+    LineChart c = architecture_chart(
+        r, per_architecture(r, "p50", [](const BenchRow& b) { return b.latency_p50_us; }), std::move(p99));
     c.id = "latency";
     c.title = "Batch-1 inference latency (µs, log scale; lower is better)";
-    c.x.label = "architecture";
-    c.x.categories = arch_names(r);
     c.y.label = "µs per sample";
-    c.y.log = true;
     c.legend_title = "percentile";
-    ChartSeries p50, p99;
-    p50.name = "p50";
-    p99.name = "p99";
-    for (std::size_t i = 0; i < r.rows.size(); ++i) {
-        p50.x.push_back(static_cast<double>(i));
-        p50.y.push_back(r.rows[i].latency_p50_us);
-        p99.x.push_back(static_cast<double>(i));
-        p99.y.push_back(r.rows[i].latency_p99_us);
-    }
-    p99.dashed = true;
-    std::vector<double> all = p50.y;
-    all.insert(all.end(), p99.y.begin(), p99.y.end());
-    c.y.ticks = log_ticks(all);
-    c.series = {p50, p99};
     return c;
 }
 
