@@ -286,7 +286,7 @@ TEST_F(ConfigTest, TheNielsenExperimentIsTheBooks) {
     EXPECT_EQ(e.model.layers[0].units, 30);
     EXPECT_EQ(e.model.layers[0].activation, "sigmoid");
     EXPECT_EQ(e.model.output_activation, "sigmoid");
-    EXPECT_EQ(e.model.init, "normal");
+    EXPECT_EQ(e.model.init, InitScheme::normal);
     EXPECT_EQ(e.model.init_scale, 1.0);
     EXPECT_EQ(e.training.loss, "mse");
     EXPECT_EQ(e.training.batch_size, 10);
