@@ -142,7 +142,7 @@ TEST(CheckPlugin, WrongAbiReportsBothNumbers) {
     EXPECT_EQ(report.checks[0].name, "loads");
     EXPECT_FALSE(report.passed());
     const std::string& d = report.checks[0].detail;
-    EXPECT_NE(d.find("ABI version 998"), std::string::npos) << d;
+    EXPECT_NE(d.find("ABI version 999"), std::string::npos) << d;
     EXPECT_NE(d.find("this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION)), std::string::npos) << d;
     EXPECT_NE(report.text().find("FAIL  loads"), std::string::npos) << report.text();
 }
