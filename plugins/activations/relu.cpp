@@ -2,25 +2,18 @@
 //   f(x) = max(0, x)                 f'(x) = 1 if x > 0 else 0  (= 1 if y > 0)
 // The derivative needs only the output, so oneDNN can fuse it into dense.
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Relu {
-    explicit Relu(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return x <= 0.f ? 0.f : x; }  // NaN stays NaN, as in oneDNN
     float df(float, float y) const { return y > 0.f ? 1.f : 0.f; }
     std::optional<soma::FusedEltwise> fused() const {
-        return soma::FusedEltwise{dnnl::algorithm::eltwise_relu,
-                                  dnnl::algorithm::eltwise_relu_use_dst_for_bwd};
+        return soma::FusedEltwise{dnnl::algorithm::eltwise_relu, dnnl::algorithm::eltwise_relu_use_dst_for_bwd};
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Relu>(r, "relu", {"max(0, x); fused", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("relu", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Relu, .name = "relu", .version = "1.0.0", .help = "max(0, x); fused", .init = "he")

@@ -23,13 +23,10 @@ const char* kActivationSource = R"(// @NAME@: a smooth, swish-like activation: x
 // `soma plugin check` compares df with finite differences of f over [-80, 80],
 // feeds in 0, huge values and NaN, and times the pair against relu.
 #include "soma/elementwise.h"
-#include "soma/math.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct @CLASS@ {
-    explicit @CLASS@(const soma::Params&) {}
     static constexpr bool uses_input = true;  // df reads x (false: df needs only y = f(x))
     static constexpr float k = 1.702f;
     // e^(-k x) overflows to inf for very negative x: s = 1/inf = 0, no NaN.
@@ -50,14 +47,14 @@ struct @CLASS@ {
     // }
 };
 
-void register_features(soma::Registrar& r) {
-    // {help for `soma plugins`, parameters, preferred weight init: "he" or "xavier"}
-    soma::add_elementwise<@CLASS@>(r, "@NAME@", {"x sigmoid(1.702 x), swish-like", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("@NAME@", "0.1.0", register_features)
+// The plugin: its name, version, help for `soma plugins` and preferred weight
+// init ("he" or "xavier"). Parameters: add, e.g.,
+//   .params = {{"k", 1.702, 0.1, 10.0, "steepness"}}
+// and read them in a constructor: explicit @CLASS@(const soma::Params& p) : k(p.get("k")) {}
+SOMA_ACTIVATION_PLUGIN(@CLASS@, .name = "@NAME@", .version = "0.1.0", .help = "x sigmoid(1.702 x), swish-like",
+                       .init = "he")
 )";
 
 const char* kLayerSource = R"(// @NAME@: scales every feature by its own trainable factor.
