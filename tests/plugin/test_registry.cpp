@@ -160,59 +160,50 @@ private:
 
 const std::string kExpects = "this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION);
 
+// `fixture` is refused as an ABI mismatch with `message` after its path,
+// before any of its code ran, and the registry stays clean.
+void expect_refused_before_running(const std::string& fixture_name, const std::string& message) {
+    Tripwire tripwire;
+    Registry registry;
+    const auto file = fixture(fixture_name);
+    auto e = expect_refused(registry, file, Code::abi_mismatch, {});
+    EXPECT_EQ(e.message, file.string() + ": " + message);
+    EXPECT_FALSE(tripwire.tripped()) << fixture_name << "'s static initialiser ran";
+    expect_clean_and_usable(registry);
+}
+
 TEST(Registry, WrongAbiIsRefusedBeforeAnyCodeRuns) {
-    Tripwire tripwire;
-    Registry registry;
-    const auto file = fixture("fixture_wrong_abi");
-    auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() + ": plugin ABI version 999, " + kExpects +
-                             "; rebuild the plugin against this soma");
-    EXPECT_FALSE(tripwire.tripped()) << "the wrong-ABI plugin's static initialiser ran";
-    expect_clean_and_usable(registry);
+    expect_refused_before_running("fixture_wrong_abi",
+                                  "plugin ABI version 999, " + kExpects + "; rebuild the plugin against this soma");
 }
 
-// Built with a dnnl_version.h that says 3.1 (tests/plugin/CMakeLists.txt).
+// The fixtures built unlike the host (tests/plugin/CMakeLists.txt), each
+// refused for what its marker records.
 TEST(Registry, OtherOneDnnMajorIsRefusedBeforeAnyCodeRuns) {
-    Tripwire tripwire;
-    Registry registry;
-    const auto file = fixture("fixture_other_onednn");
-    auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() + ": plugin built with oneDNN 3.1, this soma uses oneDNN " +
-                             std::to_string(DNNL_VERSION_MAJOR) + "." + std::to_string(DNNL_VERSION_MINOR) +
-                             "; oneDNN objects cross the plugin boundary, so the major versions must match; "
-                             "rebuild the plugin against this soma");
-    EXPECT_FALSE(tripwire.tripped()) << "the other-oneDNN plugin's static initialiser ran";
-    expect_clean_and_usable(registry);
+    // Built with a dnnl_version.h that says 3.1.
+    expect_refused_before_running("fixture_other_onednn",
+                                  "plugin built with oneDNN 3.1, this soma uses oneDNN " +
+                                      std::to_string(DNNL_VERSION_MAJOR) + "." + std::to_string(DNNL_VERSION_MINOR) +
+                                      "; oneDNN objects cross the plugin boundary, so the major versions must match; "
+                                      "rebuild the plugin against this soma");
 }
 
-// Built with -D_GLIBCXX_USE_CXX11_ABI=0: std::string has the old layout.
 TEST(Registry, OtherStringAbiIsRefusedBeforeAnyCodeRuns) {
-    Tripwire tripwire;
-    Registry registry;
-    const auto file = fixture("fixture_old_string_abi");
-    auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() +
-                             ": plugin built with _GLIBCXX_USE_CXX11_ABI=0, this soma with "
-                             "_GLIBCXX_USE_CXX11_ABI=1; std::string has another layout in each; "
-                             "rebuild the plugin against this soma");
-    EXPECT_FALSE(tripwire.tripped()) << "the old-string-ABI plugin's static initialiser ran";
-    expect_clean_and_usable(registry);
+    // Built with -D_GLIBCXX_USE_CXX11_ABI=0: std::string has the old layout.
+    expect_refused_before_running("fixture_old_string_abi",
+                                  "plugin built with _GLIBCXX_USE_CXX11_ABI=0, this soma with "
+                                  "_GLIBCXX_USE_CXX11_ABI=1; std::string has another layout in each; "
+                                  "rebuild the plugin against this soma");
 }
 
 TEST(Registry, NewerLibstdcxxIsRefusedBeforeAnyCodeRuns) {
-    Tripwire tripwire;
-    Registry registry;
-    const auto file = fixture("fixture_newer_libstdcxx");
-    auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() + ": plugin built with libstdc++ " + std::to_string(_GLIBCXX_RELEASE + 1) +
-                             ", newer than this soma's libstdc++ " + std::to_string(_GLIBCXX_RELEASE) +
-                             "; its code may need a newer C++ library than soma runs with; "
-                             "rebuild the plugin against this soma");
-    EXPECT_FALSE(tripwire.tripped()) << "the newer-libstdc++ plugin's static initialiser ran";
-    expect_clean_and_usable(registry);
+    expect_refused_before_running("fixture_newer_libstdcxx",
+                                  "plugin built with libstdc++ " + std::to_string(_GLIBCXX_RELEASE + 1) +
+                                      ", newer than this soma's libstdc++ " + std::to_string(_GLIBCXX_RELEASE) +
+                                      "; its code may need a newer C++ library than soma runs with; "
+                                      "rebuild the plugin against this soma");
 }
 
-// The control for the test above: loading the fixture for real does trip the wire.
 TEST(Registry, WrongAbiTripwireFiresWhenLoadedDirectly) {
     Tripwire tripwire;
     {

@@ -252,30 +252,29 @@ TEST(DerivativeCheck, ReportsTheKinksThatAreThere) {
 
 // --- declarations about what the backward reads -------------------------------------
 
-TEST(CheckPlugin, DerivativeReadingXDeclaredYOnlyNamesTheDeclaration) {
+// tooling_declarations.cpp: three correct functions with wrong or wasteful
+// declarations of what their backward reads.
+TEST(CheckPlugin, DeclarationsOfWhatTheBackwardReadsAreNamed) {
     const CheckReport report = check_fixture("tooling_declarations");
-    const std::string& d = detail_of(report, "activation reads_x: derivative");
-    EXPECT_FALSE(find(report, "activation reads_x: derivative")->passed) << report.text();
-    EXPECT_CONTAINS(d, "df reads x, but the activation declares that backward reads only y (uses_input = false)");
-    EXPECT_CONTAINS(d, "that declaration is the likely cause");
-}
-
-TEST(CheckPlugin, DerivativeIgnoringXDeclaredToReadItGetsANote) {
-    const CheckReport report = check_fixture("tooling_declarations");
-    EXPECT_TRUE(find(report, "activation ignores_x: make")->passed) << report.text();
-    EXPECT_CONTAINS(detail_of(report, "activation ignores_x: make"),
-                    "df gave the same f' with x withheld: uses_input = false would let the network keep only y");
-    EXPECT_TRUE(find(report, "activation ignores_x: derivative")->passed) << report.text();
-    // A backward that does read x gets no such note.
+    const auto expect = [&](const std::string& check, bool passed, const std::string& part) {
+        const CheckResult* c = find(report, check);
+        ASSERT_NE(c, nullptr) << check << " missing from\n" << report.text();
+        EXPECT_EQ(c->passed, passed) << report.text();
+        EXPECT_CONTAINS(c->detail, part);
+    };
+    // f' reads x, declared to read only y: its df gets NaN for x.
+    expect("activation reads_x: derivative", false,
+           "df reads x, but the activation declares that backward reads only y (uses_input = false), so df gets NaN "
+           "for x; that declaration is the likely cause");
+    // The reverse: f' reads only y, declared to read x; nothing fails, a note says so.
+    expect("activation ignores_x: make", true,
+           "df gave the same f' with x withheld: uses_input = false would let the network keep only y");
+    expect("activation ignores_x: derivative", true, "134 points");
     EXPECT_EQ(detail_of(report, "activation reads_x: make").find("withheld"), std::string::npos);
-}
-
-TEST(CheckPlugin, OneDnnBackwardReadingXDeclaredAsOutputNamesTheDeclaration) {
-    const CheckReport report = check_fixture("tooling_declarations");
-    EXPECT_FALSE(find(report, "activation onednn_reads_x: oneDNN")->passed) << report.text();
-    EXPECT_CONTAINS(detail_of(report, "activation onednn_reads_x: oneDNN"),
-                    "backward_reads = Reads::output is the likely cause: eltwise_gelu_tanh reads x");
-    EXPECT_TRUE(find(report, "activation onednn_reads_x: derivative")->passed) << report.text();
+    // oneDNN's backward reads x, declared as reading the output.
+    expect("activation onednn_reads_x: oneDNN", false,
+           "backward_reads = Reads::output is the likely cause: eltwise_gelu_tanh reads x");
+    expect("activation onednn_reads_x: derivative", true, "134 points");
 }
 
 // --- plugins that crash or hang ----------------------------------------------------------
