@@ -295,6 +295,14 @@ TEST(CheckPlugin, SegfaultingPluginFailsTheRunningCheckAndTheRestStillRun) {
     EXPECT_CONTAINS(report.text(), "verdict: FAIL (1 of ");
 }
 
+TEST(CheckPlugin, PluginCrashingWhileLoadingFailsTheLoadsCheck) {
+    const CheckReport report = check_fixture("tooling_crashes_on_load");
+    ASSERT_EQ(report.checks.size(), 1u) << report.text();
+    EXPECT_EQ(report.checks[0].name, "loads");
+    EXPECT_FALSE(report.checks[0].passed);
+    EXPECT_CONTAINS(report.checks[0].detail, "while this check ran");
+}
+
 TEST(CheckPlugin, HangingPluginFailsTheRunningCheckAfterTheTimeLimit) {
     CheckOptions options;
     options.time_limit = std::chrono::seconds(5);

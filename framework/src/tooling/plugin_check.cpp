@@ -367,7 +367,8 @@ CheckReport check_plugin(const std::string& path_or_name, Registry& registry, co
             break;
         }
         report.checks.push_back({run.running->second, false, run.how + " while this check ran", {}});
-        first = run.next;  // the rest in a new child
+        if (run.running->first == 0) break;  // nothing runs without loading the plugin
+        first = run.next;                     // the rest in a new child
     }
     return report;
 }
