@@ -58,7 +58,6 @@ void expect_cmake_project(const fs::path& dir, const std::string& name) {
     EXPECT_CONTAINS(readme, "soma plugin check build/" + name + ".so");
     EXPECT_CONTAINS(readme, "[plugins]\npaths = [\"" + dir.string() + "/build\"]");
     const std::string source = read(dir / (name + ".cpp"));
-    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"" + name + "\", \"0.1.0\", register_features)");
     EXPECT_EQ(source.find('@'), std::string::npos) << "a placeholder was left:\n" << source;
     EXPECT_EQ(cmake.find('@'), std::string::npos) << cmake;
     EXPECT_EQ(readme.find('@'), std::string::npos) << readme;
@@ -75,7 +74,10 @@ TEST(Scaffold, ActivationProject) {
     EXPECT_CONTAINS(source, "struct MySwish {");
     EXPECT_CONTAINS(source, "float f(float x) const { return x * s(x); }");
     EXPECT_CONTAINS(source, "float df(float x, float /*y = f(x)*/) const {");
-    EXPECT_CONTAINS(source, "soma::add_elementwise<MySwish>(r, \"my_swish\"");
+    // The whole plugin declared in one place, the name written once.
+    EXPECT_CONTAINS(source, "SOMA_ACTIVATION_PLUGIN(MySwish, .name = \"my_swish\", .version = \"0.1.0\",");
+    EXPECT_EQ(source.find("\"my_swish\""), source.rfind("\"my_swish\""));
+    EXPECT_EQ(source.find("soma::Params&"), source.rfind("soma::Params&")) << "only in the comment on parameters";
     EXPECT_EQ(source.find("\nstd::optional<soma::FusedEltwise> fused"), std::string::npos);
     EXPECT_CONTAINS(source, "    // std::optional<soma::FusedEltwise> fused() const {");  // generic only, oneDNN commented out
     const std::string readme = read(dir / "README.md");
@@ -92,6 +94,7 @@ TEST(Scaffold, LayerProject) {
     EXPECT_CONTAINS(source, "class FeatureScale2 final : public soma::Layer {");
     EXPECT_CONTAINS(source, "{{\"scale\", scale_.data(), scale_grad_.data(), scale_.size(), {features_}, false}}");
     EXPECT_CONTAINS(source, "r.add_layer(\"feature_scale2\"");
+    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"feature_scale2\", \"0.1.0\", register_features)");
     EXPECT_CONTAINS(read(dir / "README.md"), "[[model.layers]]\ntype = \"feature_scale2\"");
 }
 
@@ -104,6 +107,7 @@ TEST(Scaffold, OptimizerProject) {
     EXPECT_CONTAINS(source, "class PlainSgd final : public soma::Optimizer {");
     EXPECT_CONTAINS(source, "info.params = {{\"learning_rate\", 0.1, 0.0, 1e6, \"step size\"}};");
     EXPECT_CONTAINS(source, "t.value[i] -= lr * t.grad[i];");
+    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"plain_sgd\", \"0.1.0\", register_features)");
     EXPECT_CONTAINS(read(dir / "README.md"), "[training.optimizer]\nname = \"plain_sgd\"");
 }
 

@@ -23,13 +23,10 @@ const char* kActivationSource = R"(// @NAME@: a smooth, swish-like activation: x
 // `soma plugin check` compares df with finite differences of f over [-80, 80],
 // feeds in 0, huge values and NaN, and times the pair against relu.
 #include "soma/elementwise.h"
-#include "soma/math.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct @CLASS@ {
-    explicit @CLASS@(const soma::Params&) {}
     static constexpr bool uses_input = true;  // df reads x (false: df needs only y = f(x))
     static constexpr float k = 1.702f;
     // e^(-k x) overflows to inf for very negative x: s = 1/inf = 0, no NaN.
@@ -50,14 +47,14 @@ struct @CLASS@ {
     // }
 };
 
-void register_features(soma::Registrar& r) {
-    // {help for `soma plugins`, parameters, preferred weight init: "he" or "xavier"}
-    soma::add_elementwise<@CLASS@>(r, "@NAME@", {"x sigmoid(1.702 x), swish-like", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("@NAME@", "0.1.0", register_features)
+// The plugin: its name, version, help for `soma plugins` and preferred weight
+// init ("he" or "xavier"). Parameters: add, e.g.,
+//   .params = {{"k", 1.702, 0.1, 10.0, "steepness"}}
+// and read them in a constructor: explicit @CLASS@(const soma::Params& p) : k(p.get("k")) {}
+SOMA_ACTIVATION_PLUGIN(@CLASS@, .name = "@NAME@", .version = "0.1.0", .help = "x sigmoid(1.702 x), swish-like",
+                       .init = "he")
 )";
 
 const char* kLayerSource = R"(// @NAME@: scales every feature by its own trainable factor.
@@ -260,21 +257,22 @@ KindText text_of(Kind kind) {
             return {kActivationSource, "x sigmoid(1.702 x), a swish-like function",
                     "For an activation: f' against finite differences of f (0, +-20, +-80 and\n"
                     "a grid), finite values for finite input, NaN in -> NaN out, the same results\n"
-                    "at any array length, a oneDNN algorithm (if named) against f and f', and its\n"
-                    "speed against relu.",
+                    "at any array length, a oneDNN algorithm (if named) against f and f', the\n"
+                    "gradients of a small network using it, and its speed against relu.",
                     "[model]\nhidden = [16, 16]\nactivation = \"@NAME@\"\n\n"
                     "# or compare it with the built-in ones:\n"
                     "[sweep]\n\"model.activation\" = [\"@NAME@\", \"sigmoid\", \"relu\"]"};
         case Kind::layer:
             return {kLayerSource, "a per-feature trainable scale, y = s x",
-                    "For a layer: its shapes, and the input and parameter gradients against\n"
-                    "finite differences, alone and inside a small network.",
+                    "For a layer: its shapes, inference per sample, and the input and parameter\n"
+                    "gradients against finite differences, alone and inside a small network.",
                     "[[model.layers]]\nunits = 16\nactivation = \"relu\"\n\n"
                     "[[model.layers]]\ntype = \"@NAME@\""};
         case Kind::optimizer:
             return {kOptimizerSource, "plain stochastic gradient descent",
                     "For an optimizer: 200 steps from a fixed start must lower\n"
-                    "sum (w - t)^2 by at least 90%.",
+                    "sum (w - t)^2 by at least 90%; steps must be deterministic and honour\n"
+                    "decay = false and a zero lr_factor.",
                     "[training.optimizer]\nname = \"@NAME@\"\nlearning_rate = 0.1"};
     }
     throw Error("unknown plugin kind");
