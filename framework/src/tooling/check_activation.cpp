@@ -482,7 +482,7 @@ CheckResult network(const Subject& s, bool fusion) {
     hidden.activation = s.name;
     hidden.activation_params = s.params;
     model.layers.push_back(hidden);
-    model.init = "normal";
+    model.init = InitScheme::normal;
     model.init_scale = 0.8;  // large enough that the activation's curvature matters
     dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     const std::string description = Network(s.registry, model, o, engine, dnnl::stream(engine)).describe();

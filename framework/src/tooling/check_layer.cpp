@@ -203,7 +203,7 @@ CheckResult network(const Subject& s) {
     tested.units = kUnits;
     tested.params = s.params;
     model.layers = {first, tested};
-    model.init = "normal";
+    model.init = InitScheme::normal;
     model.init_scale = 0.8;
     return network_gradient(s.registry, model, o, 9);
 }
