@@ -61,14 +61,14 @@ sha=$(git -C "$repo" rev-parse --verify -q "$commit^{commit}") || die "'$commit'
 # The commands, read from the commit under test: the lines of the fenced block
 # between the markers (blank lines and fences skipped), each run as written.
 readme=$(git -C "$repo" show "$sha:README.md" 2>/dev/null) || die "no README.md in $sha"
-mapfile -t commands < <(printf '%s\n' "$readme" | awk -v b="$begin_marker" -v e="$end_marker" '
+block=$(printf '%s\n' "$readme" | awk -v b="$begin_marker" -v e="$end_marker" '
   $0 == b { inside = 1; found_begin = 1; next }
   $0 == e { if (inside) found_end = 1; inside = 0; next }
   inside && !/^```/ && !/^[ \t]*$/ { print }
-  END { exit !(found_begin && found_end) }')
-awk_status=$?
-[ "$awk_status" -eq 0 ] || die "README.md of $sha has no block between the lines '$begin_marker' and '$end_marker'"
-[ ${#commands[@]} -gt 0 ] || die "README.md of $sha has no command between its quick-start markers"
+  END { exit !(found_begin && found_end) }') ||
+  die "README.md of $sha has no block between the lines '$begin_marker' and '$end_marker'"
+[ -n "$block" ] || die "README.md of $sha has no command between its quick-start markers"
+mapfile -t commands <<<"$block"
 
 mkdir -p "$work/logs" || die "cannot create $work"
 logs=$work/logs/$(date +%Y%m%d-%H%M%S)-${sha:0:12}
@@ -154,6 +154,7 @@ exec 9>&-
 
 root=$(mktemp -d "$work/root.XXXXXX")
 echo $$ >"$root.pid"
+report "root: $root"
 tar --numeric-owner -C "$root" -xf "$base" || die "cannot unpack $base"
 chmod 755 "$root"
 
@@ -197,12 +198,14 @@ in_root() {
 in_root update-ca-certificates >"$logs/update-ca-certificates.log" 2>&1 ||
   die "update-ca-certificates failed in the root (see $logs/update-ca-certificates.log)"
 
+disk_before=$(du -sx --block-size=1M "$root" | cut -f1)
 failed=()
 i=0
 for cmd in "${commands[@]}"; do
   i=$((i + 1))
   log=$logs/command$i.log
-  say "command $i: running: $cmd  (log: $log)"
+  say "command $i: $cmd"
+  say "  running; log: $log"
   start=$(date +%s)
   in_root bash -lc "cd /root/soma && $cmd" >"$log" 2>&1
   rc=$?
@@ -214,6 +217,7 @@ for cmd in "${commands[@]}"; do
   fi
 done
 
+report "disk: the root grew from $disk_before MB to $(du -sx --block-size=1M "$root" | cut -f1) MB"
 if [ ${#failed[@]} -gt 0 ]; then
   for f in "${failed[@]}"; do report "FAILED: $f"; done
   report "logs: $logs"
