@@ -78,22 +78,14 @@ report() { say "$*"; printf '%s\n' "$*" >>"$summary"; }
 report "checking $sha ($(git -C "$repo" log -1 --format=%s "$sha" 2>/dev/null)) from $repo"
 report "logs: $logs"
 
-# Roots of earlier runs that were killed (their pid is gone); their mounts died
-# with their namespaces, --one-file-system guards against any that did not.
-for old in "$work"/root.*; do
-  [ -d "$old" ] || continue
-  pid=$(cat "$old.pid" 2>/dev/null)
-  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
-    say "removing $old, left by a run that did not finish"
-    rm -rf --one-file-system "$old" "$old.pid"
-  fi
-done
 ls -1dt "$work"/logs/*/ 2>/dev/null | tail -n +21 | xargs -r rm -rf  # the 20 newest logs are kept
 
 root=""
+build=""
 child=""
 cleanup() {
   [ -n "$child" ] && kill -KILL "$child" 2>/dev/null && wait "$child" 2>/dev/null
+  [ -n "$build" ] && rm -rf --one-file-system "$build" "$base.tmp"
   if [ -n "$root" ] && [ -d "$root" ]; then
     if [ "$keep" -eq 1 ]; then say "root kept at $root (remove it with: rm -rf --one-file-system $root)"
     else rm -rf --one-file-system "$root" "$root.pid"; fi
@@ -126,13 +118,25 @@ if ! command -v debootstrap >/dev/null; then
     >"$logs/install-debootstrap.log" 2>&1 || die "could not install debootstrap (see $logs/install-debootstrap.log)"
 fi
 
+# Under the lock: what killed runs left, the base, a new root with its owner's pid.
+exec 9>"$work/lock"
+flock 9
+for old in "$work"/root.*; do
+  [ -d "$old" ] || continue
+  pid=$(cat "$old.pid" 2>/dev/null)
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    # Its mounts died with its namespaces; --one-file-system guards against any that did not.
+    say "removing $old, left by a run that did not finish"
+    rm -rf --one-file-system "$old" "$old.pid"
+  fi
+done
+rm -rf --one-file-system "$work"/base-build.* "$work"/base-*.tar.tmp
+
 # The cached base: keyed on everything that goes into it, at most 7 days old.
 arch=$(dpkg --print-architecture)
 key=$(printf '%s\n' "$suite" "$variant" "$include" "$mirror" "$arch" "$(debootstrap --version)" | sha256sum | cut -c1-16)
 base=$work/base-$key.tar
 find "$work" -maxdepth 1 -name 'base-*.tar' -mtime +$((max_base_age_days - 1)) -delete
-exec 9>"$work/base.lock"
-flock 9
 if [ -f "$base" ]; then
   report "base: $base (cached $(( ($(date +%s) - $(stat -c %Y "$base")) / 3600 )) h ago; $suite $variant + $include from $mirror)"
 else
@@ -141,19 +145,18 @@ else
   start=$(date +%s)
   if ! isolated debootstrap --variant="$variant" --include="$include" "$suite" "$build" "$mirror" \
       >"$logs/debootstrap.log" 2>&1; then
-    rm -rf --one-file-system "$build"
     tail -n 20 "$logs/debootstrap.log" | sed 's/^/  | /'
     die "debootstrap failed (see $logs/debootstrap.log)"
   fi
-  tar --numeric-owner -C "$build" -cf "$base.tmp" . && mv "$base.tmp" "$base" || { rm -rf --one-file-system "$build" "$base.tmp"; die "cannot write $base"; }
+  tar --numeric-owner -C "$build" -cf "$base.tmp" . && mv "$base.tmp" "$base" || die "cannot write $base"
   rm -rf --one-file-system "$build"
+  build=""
   report "base: built in $(( $(date +%s) - start )) s, cached as $base"
 fi
-flock -u 9
-exec 9>&-
-
 root=$(mktemp -d "$work/root.XXXXXX")
 echo $$ >"$root.pid"
+flock -u 9
+exec 9>&-
 report "root: $root"
 tar --numeric-owner -C "$root" -xf "$base" || die "cannot unpack $base"
 chmod 755 "$root"
