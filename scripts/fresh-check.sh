@@ -27,6 +27,9 @@
 # however it dies (kill -9 included), the kernel kills the command's processes
 # and drops the mounts. A root left behind by a killed run is removed by the
 # next run.
+# The script is one block: bash reads all of it before it runs, so a checkout
+# during a run (it takes a while) cannot change the rest of it.
+{
 set -uo pipefail
 
 suite=bookworm
@@ -228,3 +231,4 @@ if [ ${#failed[@]} -gt 0 ]; then
 fi
 report "passed: all ${#commands[@]} quick-start commands (logs: $logs)"
 exit 0
+}
