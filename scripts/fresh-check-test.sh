@@ -95,8 +95,7 @@ killed_root=$(root_of "$tmp/killed.out")
 sleep 2
 cat "$tmp/killed.out"
 expect "the command was running in the root" '[ -n "$killed_root" ] && [ -n "$(processes_in "$killed_root")" ]'
-kill -KILL "$check_pid"
-wait "$check_pid" 2>/dev/null
+{ kill -KILL "$check_pid"; wait "$check_pid"; } 2>/dev/null
 check_pid=""
 for _ in $(seq 20); do [ -z "$(processes_in "$killed_root")" ] && break; sleep 0.5; done
 expect "no process is left in its root" '[ -z "$(processes_in "$killed_root")" ]'

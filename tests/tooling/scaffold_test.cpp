@@ -56,6 +56,7 @@ void expect_cmake_project(const fs::path& dir, const std::string& name) {
     const std::string readme = read(dir / "README.md");
     EXPECT_CONTAINS(readme, "# " + name);
     EXPECT_CONTAINS(readme, "cmake -S . -B build -DCMAKE_PREFIX_PATH=");
+    EXPECT_CONTAINS(readme, "on a machine with `ninja` but no\n`make`, add `-G Ninja` to the first command.");
     EXPECT_CONTAINS(readme, "soma plugin check build/" + name + ".so");
     EXPECT_CONTAINS(readme, "[plugins]\npaths = [\"" + dir.string() + "/build\"]");
     const std::string source = read(dir / (name + ".cpp"));

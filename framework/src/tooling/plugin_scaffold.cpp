@@ -224,6 +224,9 @@ cmake -S . -B build -DCMAKE_PREFIX_PATH=<soma's install prefix>
 cmake --build build                  # -> build/@NAME@.so
 ```
 
+CMake's default generator needs `make`; on a machine with `ninja` but no
+`make`, add `-G Ninja` to the first command.
+
 ## Check
 
 ```sh
