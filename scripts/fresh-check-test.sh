@@ -10,7 +10,9 @@
 #     after running both;
 #   - a README without the markers: exit 2 saying so, before any root is made;
 #   - a run killed with SIGKILL mid-command: no process is left in its root,
-#     no mount, and the next run removes the root.
+#     no mount, and the next run removes the root;
+#   - a run stopped with SIGTERM mid-command: exit 143 saying so, its root
+#     removed at once, no process left.
 # usage: scripts/fresh-check-test.sh
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -101,6 +103,27 @@ for _ in $(seq 20); do [ -z "$(processes_in "$killed_root")" ] && break; sleep 0
 expect "no process is left in its root" '[ -z "$(processes_in "$killed_root")" ]'
 expect "no mount is left (host view)" '[ -z "$(mounts_under "$killed_root")" ]'
 expect "its root is still there, for the next run to remove" '[ -d "$killed_root" ]'
+
+echo "== a run stopped with SIGTERM during a command"
+r=$(repo stopped_repo 'sleep 600')
+bash "$check" --repo "$r" >"$tmp/stopped.out" 2>&1 &
+check_pid=$!
+for _ in $(seq 1200); do
+  has "$tmp/stopped.out" "command 1: sleep 600" && break
+  kill -0 "$check_pid" 2>/dev/null || break
+  sleep 0.5
+done
+stopped_root=$(root_of "$tmp/stopped.out")
+sleep 2
+kill -TERM "$check_pid"
+wait "$check_pid"
+rc=$?
+check_pid=""
+cat "$tmp/stopped.out"
+expect "exit status 143 (got $rc)" '[ "$rc" -eq 143 ]'
+expect "says it was terminated" 'has "$tmp/stopped.out" "fresh-check: terminated"'
+expect "removed its root at once" '[ -n "$stopped_root" ] && [ ! -e "$stopped_root" ]'
+expect "no process is left in its root" '[ -z "$(processes_in "$stopped_root")" ]'
 
 echo "== a README whose command fails"
 r=$(repo failing 'true' 'false  # 2: this one fails')

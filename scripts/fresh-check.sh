@@ -98,10 +98,15 @@ trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT
 trap 'say "terminated"; exit 143' TERM
 
-# Runs "$@" in its own mount and PID namespace, killed (with its namespace)
-# if this script dies, and waits for it so that INT/TERM are handled at once.
-isolated() {
-  setpriv --pdeathsig KILL -- unshare --mount --propagation private --pid --fork --kill-child=KILL -- "$@" &
+# Runs "$@" (output to LOG, no input) in its own mount and PID namespace,
+# killed with its namespace if this script dies, and waits for it so that
+# INT/TERM are handled at once (the redirections stay on the child: the traps
+# print to this script's output).
+isolated() {  # LOG COMMAND...
+  local out=$1
+  shift
+  setpriv --pdeathsig KILL -- unshare --mount --propagation private --pid --fork --kill-child=KILL -- "$@" \
+    </dev/null >"$out" 2>&1 &
   child=$!
   wait "$child"
   local rc=$?
@@ -146,8 +151,7 @@ else
   report "base: debootstrap --variant=$variant --include=$include $suite from $mirror"
   build=$(mktemp -d "$work/base-build.XXXXXX")
   start=$(date +%s)
-  if ! isolated debootstrap --variant="$variant" --include="$include" "$suite" "$build" "$mirror" \
-      >"$logs/debootstrap.log" 2>&1; then
+  if ! isolated "$logs/debootstrap.log" debootstrap --variant="$variant" --include="$include" "$suite" "$build" "$mirror"; then
     tail -n 20 "$logs/debootstrap.log" | sed 's/^/  | /'
     die "debootstrap failed (see $logs/debootstrap.log)"
   fi
@@ -197,11 +201,13 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts"
 ln -s pts/ptmx "$r/dev/ptmx"; ln -s /proc/self/fd "$r/dev/fd"
 ln -s /proc/self/fd/0 "$r/dev/stdin"; ln -s /proc/self/fd/1 "$r/dev/stdout"; ln -s /proc/self/fd/2 "$r/dev/stderr"
 exec chroot "$r" "$@"'
-in_root() {
-  isolated bash -c "$inner" inner "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" </dev/null
+in_root() {  # LOG COMMAND...
+  local out=$1
+  shift
+  isolated "$out" bash -c "$inner" inner "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
-in_root update-ca-certificates >"$logs/update-ca-certificates.log" 2>&1 ||
+in_root "$logs/update-ca-certificates.log" update-ca-certificates ||
   die "update-ca-certificates failed in the root (see $logs/update-ca-certificates.log)"
 
 disk_before=$(du -sx --block-size=1M "$root" | cut -f1)
@@ -213,7 +219,7 @@ for cmd in "${commands[@]}"; do
   say "command $i: $cmd"
   say "  running; log: $log"
   start=$(date +%s)
-  in_root bash -lc "cd /root/soma && $cmd" >"$log" 2>&1
+  in_root "$log" bash -lc "cd /root/soma && $cmd"
   rc=$?
   secs=$(( $(date +%s) - start ))
   report "command $i: exit $rc, $secs s ($((secs / 60)) min $((secs % 60)) s): $cmd"
