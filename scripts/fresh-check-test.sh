@@ -11,8 +11,8 @@
 #   - a README without the markers: exit 2 saying so, before any root is made;
 #   - a run killed with SIGKILL mid-command: no process is left in its root,
 #     no mount, and the next run removes the root;
-#   - a run stopped with SIGTERM mid-command: exit 143 saying so, its root
-#     removed at once, no process left.
+#   - that next run, stopped with SIGTERM mid-command: exit 143 saying so, its
+#     root removed at once, no process left.
 # usage: scripts/fresh-check-test.sh
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -124,6 +124,8 @@ expect "exit status 143 (got $rc)" '[ "$rc" -eq 143 ]'
 expect "says it was terminated" 'has "$tmp/stopped.out" "fresh-check: terminated"'
 expect "removed its root at once" '[ -n "$stopped_root" ] && [ ! -e "$stopped_root" ]'
 expect "no process is left in its root" '[ -z "$(processes_in "$stopped_root")" ]'
+expect "removed the root the killed run left, at its start" '[ ! -e "$killed_root" ]'
+expect "said so" 'has "$tmp/stopped.out" "removing $killed_root, left by a run that did not finish"'
 
 echo "== a README whose command fails"
 r=$(repo failing 'true' 'false  # 2: this one fails')
@@ -136,8 +138,6 @@ expect "command 2 exited 1" 'grep -qE "^fresh-check: command 2: exit 1, [0-9]+ s
 expect "names the failed command" 'has "$tmp/out" "FAILED: command 2 (false  # 2: this one fails) exited 1"'
 root=$(root_of "$tmp/out")
 expect "removed its root" '[ -n "$root" ] && [ ! -e "$root" ]'
-expect "removed the root the killed run left" '[ ! -e "$killed_root" ]'
-expect "said so" 'has "$tmp/out" "removing $killed_root, left by a run that did not finish"'
 
 echo "fresh-check-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
