@@ -57,6 +57,21 @@ processes_in() {  # ROOT: processes whose root folder is ROOT
   find /proc/[0-9]*/root -maxdepth 0 -lname "$1" 2>/dev/null
 }
 
+# Starts the check in the background ($check_pid, output in $tmp/NAME.out) on a
+# block that sleeps, and returns once the sleep runs in the root.
+start_sleeping() {  # NAME
+  local r
+  r=$(repo "$1_repo" 'sleep 600')
+  bash "$check" --repo "$r" >"$tmp/$1.out" 2>&1 &
+  check_pid=$!
+  for _ in $(seq 1200); do
+    has "$tmp/$1.out" "command 1: sleep 600" && break
+    kill -0 "$check_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  sleep 2
+}
+
 echo "== a README without the quick-start markers"
 r=$(repo no_markers --no-markers)
 bash "$check" --repo "$r" >"$tmp/out" 2>&1
@@ -85,16 +100,8 @@ expect "removed its root" '[ -n "$root" ] && [ ! -e "$root" ]'
 expect "left no mount" '[ -z "$(mounts_under "$work")" ]'
 
 echo "== a run killed with SIGKILL during a command"
-r=$(repo killed_repo 'sleep 600')
-bash "$check" --repo "$r" >"$tmp/killed.out" 2>&1 &
-check_pid=$!
-for _ in $(seq 1200); do
-  has "$tmp/killed.out" "command 1: sleep 600" && break
-  kill -0 "$check_pid" 2>/dev/null || break
-  sleep 0.5
-done
+start_sleeping killed
 killed_root=$(root_of "$tmp/killed.out")
-sleep 2
 cat "$tmp/killed.out"
 expect "the command was running in the root" '[ -n "$killed_root" ] && [ -n "$(processes_in "$killed_root")" ]'
 { kill -KILL "$check_pid"; wait "$check_pid"; } 2>/dev/null
@@ -105,16 +112,8 @@ expect "no mount is left (host view)" '[ -z "$(mounts_under "$killed_root")" ]'
 expect "its root is still there, for the next run to remove" '[ -d "$killed_root" ]'
 
 echo "== a run stopped with SIGTERM during a command"
-r=$(repo stopped_repo 'sleep 600')
-bash "$check" --repo "$r" >"$tmp/stopped.out" 2>&1 &
-check_pid=$!
-for _ in $(seq 1200); do
-  has "$tmp/stopped.out" "command 1: sleep 600" && break
-  kill -0 "$check_pid" 2>/dev/null || break
-  sleep 0.5
-done
+start_sleeping stopped
 stopped_root=$(root_of "$tmp/stopped.out")
-sleep 2
 kill -TERM "$check_pid"
 wait "$check_pid"
 rc=$?
