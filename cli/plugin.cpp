@@ -1,4 +1,5 @@
 // soma plugin new KIND NAME [--dir DIR] | soma plugin check PATH_OR_NAME
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -62,12 +63,16 @@ int new_plugin(const Args& args) {
     write_plugin_project(kind, name, folder);
     const fs::path prefix = install_prefix();
     const std::string f = shell_quote(folder.string());
+    const GeneratorChoice generator = choose_generator(std::getenv("PATH"), std::getenv("CMAKE_GENERATOR"));
     std::cout << "wrote " << (folder / (name + ".cpp")).string() << ", CMakeLists.txt, README.md\n"
               << "next:\n"
-              << "  cmake -S " << f << " -B " << shell_quote((folder / "build").string()) << " -DCMAKE_PREFIX_PATH="
+              << "  cmake -S " << f << " -B " << shell_quote((folder / "build").string())
+              << (generator.option.empty() ? "" : " " + generator.option) << " -DCMAKE_PREFIX_PATH="
               << (prefix.empty() ? std::string("<soma's install prefix>") : shell_quote(prefix.string())) << "\n"
               << "  cmake --build " << shell_quote((folder / "build").string()) << "\n"
               << "  soma plugin check " << shell_quote((folder / "build" / (name + ".so")).string()) << "\n";
+    if (generator.missing)
+        std::cout << "(neither make nor ninja is on PATH: install one to build it, e.g. apt-get install make)\n";
     return 0;
 }
 

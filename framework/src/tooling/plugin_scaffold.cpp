@@ -6,6 +6,8 @@
 #include <cctype>
 #include <system_error>
 
+#include <unistd.h>
+
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -219,6 +221,9 @@ cmake -S . -B build -DCMAKE_PREFIX_PATH=<soma's install prefix>
 cmake --build build                  # -> build/@NAME@.so
 ```
 
+CMake's default generator needs `make`; on a machine with `ninja` but no
+`make`, add `-G Ninja` to the first command.
+
 ## Check
 
 ```sh
@@ -321,6 +326,34 @@ std::string plugin_name_problem(const std::string& name) {
         if (name == reserved)
             return "invalid plugin name '" + name + "': '" + name + "' is a reserved CMake target name";
     return "";
+}
+
+namespace {
+
+// An executable file `name` in one of the folders of `path` (empty entries,
+// the current folder for a shell, are skipped: a project folder is no tool).
+bool on_path(const std::string& path, const std::string& name) {
+    for (std::size_t begin = 0; begin < path.size();) {
+        std::size_t end = path.find(':', begin);
+        if (end == std::string::npos) end = path.size();
+        if (end > begin) {
+            const fs::path file = fs::path(path.substr(begin, end - begin)) / name;
+            std::error_code ec;
+            if (fs::is_regular_file(file, ec) && ::access(file.c_str(), X_OK) == 0) return true;
+        }
+        begin = end + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
+GeneratorChoice choose_generator(const char* path, const char* cmake_generator) {
+    if (cmake_generator && *cmake_generator) return {};
+    const std::string folders = path ? path : "";
+    if (on_path(folders, "make") || on_path(folders, "gmake")) return {};
+    if (on_path(folders, "ninja")) return {"-G Ninja", false};
+    return {"", true};
 }
 
 void write_plugin_project(Kind kind, const std::string& name, const fs::path& dir) {
