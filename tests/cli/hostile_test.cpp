@@ -173,14 +173,16 @@ TEST(Hostile, ASecondRunIntoAFolderInUseIsRefused) {
     write(t.path() / "tiny.toml", tiny());
     Background first(t.path(), {"run", "hang.toml", "--out", "out", "--allow-plugins", kMisbehaving},
                      t.path() / "first.log");
-    ASSERT_TRUE(eventually([&] { return contains(read(t.path() / "out/.lock"), "pid "); }))
-        << read(t.path() / "first.log");
+    ASSERT_TRUE(eventually([&] {
+        return contains(read(t.path() / "out/.lock"), "pid ") &&
+               contains(read(t.path() / "out/config.toml"), "misbehave_hang");
+    })) << read(t.path() / "first.log");
     Result second = soma("run tiny.toml --out out", t.path());
     EXPECT_EQ(second.status, 1) << second.output;
     EXPECT_TRUE(contains(second.output, "out: another soma process is writing into this folder (pid " +
                                             std::to_string(first.pid()) + ": soma run hang.toml --out out"))
         << second.output;
-    EXPECT_TRUE(contains(read(t.path() / "out/config.toml"), "misbehave_hang"));
+    EXPECT_TRUE(contains(read(t.path() / "out/config.toml"), "misbehave_hang"));  // the second wrote nothing
 
     ::kill(first.pid(), SIGTERM);
     EXPECT_EQ(first.wait(), 130) << read(t.path() / "first.log");

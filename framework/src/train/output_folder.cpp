@@ -12,7 +12,6 @@
 #include <string>
 #include <system_error>
 
-#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/sanitize.h"
 
@@ -47,6 +46,24 @@ bool read_marker(const fs::path& dir, FolderKind& kind) {
             return true;
         }
     return false;
+}
+
+// Written in place with one write(), not through a temporary file: a soma
+// killed while marking a folder must not leave it holding a file and no
+// marker (which no soma would write into again). An existing marker (another
+// claimer's) is left as it is; check_output_folder has vetted it.
+void write_marker(const fs::path& dir, FolderKind kind) {
+    const fs::path marker = dir / kMarker;
+    const int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST) return;
+        throw Error(marker.string() + ": cannot mark the folder as soma's: " + std::strerror(errno));
+    }
+    const std::string text = marker_text(kind);
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const int saved = errno;
+    ::close(fd);
+    if (!written) throw Error(marker.string() + ": cannot mark the folder as soma's: " + std::strerror(saved));
 }
 
 // "pid 1234: soma run a.toml --out x", for the lock file.
@@ -101,7 +118,7 @@ FolderClaim::FolderClaim(fs::path dir, FolderKind kind) : dir_(std::move(dir)) {
     check_output_folder(dir_, kind);
     fs::create_directories(dir_);
     FolderKind found = kind;
-    if (!read_marker(dir_, found)) write_file_atomic(dir_ / kMarker, marker_text(kind));
+    if (!read_marker(dir_, found)) write_marker(dir_, kind);
     const fs::path lock = dir_ / kLock;
     // O_NOFOLLOW: a .lock planted as a symlink must not lead the holder's
     // record into another file.
@@ -115,6 +132,14 @@ FolderClaim::FolderClaim(fs::path dir, FolderKind kind) : dir_(std::move(dir)) {
         throw Error(dir_.string() + ": another soma process is writing into this folder (" +
                     (holder.empty() ? std::string("its pid is not recorded yet") : terminal_safe(holder)) +
                     "); wait for it to end, or choose another output folder (--out DIR)");
+    }
+    // Marked between the check and the lock by another claimer of another kind?
+    try {
+        check_output_folder(dir_, kind);
+    } catch (...) {
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+        throw;
     }
     // Without the record the lock holds all the same; only a second process's message is poorer.
     const std::string holder = holder_text() + "\n";
