@@ -1,4 +1,4 @@
-// default_plugin_folders() and the pure rule behind it (folders.h).
+// default_plugin_folders(), the pure rule behind it, and PluginPermission (folders.h).
 #include "plugin/folders.h"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
-// The rule for where plugins are looked for by default, as a pure function of
-// its inputs so tests can check it without touching the real environment.
+// Where plugins come from: the rule for the default folders, as a pure
+// function of its inputs so tests can check it without touching the real
+// environment, and the user's permission for any other folder.
 #pragma once
 
 #include <filesystem>
