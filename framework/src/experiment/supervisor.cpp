@@ -160,7 +160,9 @@ std::optional<ChildEnd> Supervisor::wait() {
         const auto now = clock::now();
         for (auto it = children_.begin(); it != children_.end(); ++it) {
             int status = 0;
-            if (::waitpid(it->first, &status, WNOHANG) != it->first) continue;
+            const pid_t r = ::waitpid(it->first, &status, WNOHANG);
+            if (r == 0 || (r < 0 && errno == EINTR)) continue;  // still running
+            // Ended (r is its pid), or gone without a status to read (ECHILD): it ended.
             ChildEnd end{it->first, status, it->second.killed_at_limit,
                          std::chrono::duration<double>(now - it->second.start).count(), it->second.time_limit};
             children_.erase(it);
