@@ -1,5 +1,6 @@
 // soma bench ARCH... [--batch 32] [--threads N] [--dataset NAME] [--activation NAME]
 //                    [--epochs N] [--accuracy EPOCHS] [--latency-samples N] [--out DIR]
+//                    [--allow-plugins DIR]...
 // soma bench FILE.toml [the same options, which override the file]
 // Measures each architecture in its own child process and writes bench.csv,
 // bench.json and bench.html into --out (default runs/bench).
@@ -7,6 +8,7 @@
 
 #include "bench/bench.h"
 #include "commands.h"
+#include "plugin/folders.h"
 #include "util/error.h"
 
 namespace soma::cli {
@@ -16,6 +18,7 @@ int bench(const Args& args) {
     std::vector<std::string> archs;
     std::string file;
     bool out_given = false;
+    PluginPermission permission;  // folders a bench file's [plugins] paths may load
     BenchOptions flags;  // values given on the command line (applied over a file)
     bool batch = false, threads = false, dataset = false, activation = false, epochs = false, accuracy = false,
          latency = false;
@@ -33,6 +36,7 @@ int bench(const Args& args) {
         else if (a == "--accuracy") flags.accuracy_epochs = parse_whole(a, value(), 1), accuracy = true;
         else if (a == "--latency-samples") flags.latency_samples = parse_whole(a, value(), 2000), latency = true;
         else if (a == "--out") flags.out = value(), out_given = true;
+        else if (a == "--allow-plugins") permission.allow(value());
         else if (!a.empty() && a[0] == '-') throw UsageError{"unknown option '" + a + "' for bench"};
         else if (a.size() > 5 && a.compare(a.size() - 5, 5, ".toml") == 0) {
             if (!file.empty()) throw UsageError{"bench takes one bench file, got '" + file + "' and '" + a + "'"};
@@ -46,7 +50,7 @@ int bench(const Args& args) {
     if (file.empty() && archs.empty())
         throw UsageError{"bench needs architectures (e.g. soma bench 784-16-16-10 784-100-10) or a bench file"};
 
-    if (!file.empty()) options = load_bench_file(file);
+    if (!file.empty()) options = load_bench_file(file, permission);
     for (const std::string& s : archs) {
         try {
             options.architectures.push_back(parse_architecture(s));

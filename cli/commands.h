@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "util/quote.h"  // shell_quote, for commands printed to paste
+
 namespace soma::cli {
 
 using Args = std::vector<std::string>;
@@ -25,7 +27,7 @@ struct UsageError {
 // The value of `flag` as a whole number >= min, else a UsageError naming both.
 int parse_whole(const std::string& flag, const std::string& value, int min);
 
-// "a b" -> "'a b'": for printing commands the user can paste into a shell.
-std::string shell_quote(const std::string& s);
+// The value of `flag` as seconds > 0: "90", "1.5", "90s", "10m", "2h".
+double parse_seconds(const std::string& flag, const std::string& value);
 
 }  // namespace soma::cli

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "util/error.h"
+#include "util/sanitize.h"
 #include "version.h"
 
 namespace {
@@ -16,8 +17,11 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N] [--jobs N]\n"
+    "      [--time-limit SECONDS] [--allow-plugins DIR]...\n"
     "                         train what the experiment describes; a [sweep] runs every\n"
-    "                         combination (N at a time), resumes, and writes a report\n"
+    "                         combination (N at a time), resumes, and writes a report.\n"
+    "                         Each run is a child process, failed past its time limit;\n"
+    "                         [plugins] paths load only from folders given to --allow-plugins\n"
     "  report SWEEP_DIR       (re)write a sweep's summary and report; print the ranking\n"
     "  compare A B            two runs' or sweeps' summaries side by side\n"
     "  bench ARCH... | FILE.toml [--batch N] [--threads N] [--dataset NAME] [--accuracy EPOCHS] [--out DIR]\n"
@@ -51,13 +55,14 @@ int main(int argc, char** argv) {
         if (it == commands.end()) throw UsageError{"unknown command '" + command + "'"};
         return it->second(args);
     } catch (const UsageError& e) {
-        std::cerr << "soma: " << e.message << "\n\n" << kUsage;
+        std::cerr << "soma: " << soma::terminal_safe(e.message, true) << "\n\n" << kUsage;
         return 2;
     } catch (const dnnl::error& e) {
         std::cerr << "soma: error: oneDNN: " << e.what() << " (status " << static_cast<int>(e.status) << ")\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "soma: error: " << e.what() << "\n";
+        // Messages quote what users and files wrote: nothing of it may drive the terminal.
+        std::cerr << "soma: error: " << soma::terminal_safe(e.what(), true) << "\n";
         return 1;
     }
 }

@@ -9,6 +9,7 @@
 #include "tooling/plugin_check.h"
 #include "tooling/plugin_scaffold.h"
 #include "util/error.h"
+#include "util/sanitize.h"
 
 namespace soma::cli {
 
@@ -81,7 +82,7 @@ int check(const std::string& target) {
     // A name is looked up among the plugins soma finds; a file is checked alone.
     if (!looks_like_plugin_path(target)) registry.load_folders(default_plugin_folders());
     const CheckReport report = check_plugin(target, registry);
-    std::cout << report.text();
+    std::cout << terminal_safe(report.text(), true);
     return report.passed() ? 0 : 1;
 }
 

@@ -68,7 +68,11 @@ TEST(Cli, MissingDatasetPrintsTheFetchCommand) {
     Result r = soma("run m.toml --out out", t.path(), t.path() / "empty-cache");
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("soma data fetch mnist"), std::string::npos) << r.output;
-    EXPECT_FALSE(fs::exists(t.path() / "out" / "summary.json"));
+    // The run folder says it failed, and why: nothing in it looks finished.
+    const std::string summary = read(t.path() / "out" / "summary.json");
+    EXPECT_NE(summary.find("\"status\": \"failed\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("soma data fetch mnist"), std::string::npos) << summary;
+    EXPECT_FALSE(fs::exists(t.path() / "out" / "metrics.csv"));
 }
 
 TEST(Cli, ConfigErrorNamesFileLineAndColumn) {

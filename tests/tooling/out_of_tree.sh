@@ -89,7 +89,8 @@ paths = ["$tmp/my_swish/build"]
 [sweep]
 "model.activation" = ["my_swish", "sigmoid"]
 EOF
-(cd "$tmp" && "$soma" run sweep.toml --out "$tmp/sweep" --jobs 1) || fail "soma run sweep.toml"
+(cd "$tmp" && "$soma" run sweep.toml --out "$tmp/sweep" --jobs 1 --allow-plugins "$tmp/my_swish/build") ||
+    fail "soma run sweep.toml"
 runs=0
 for activation in my_swish sigmoid; do
     summary=$(ls "$tmp"/sweep/runs/*activation="$activation"*/summary.json 2>/dev/null | head -1)

@@ -76,8 +76,10 @@ struct BenchResult {
 
 // Reads a bench file: a [bench] table (architectures = [...], batch, threads,
 // dataset, accuracy_epochs, activation, epochs, latency_samples, out) and an
-// optional [plugins] paths. Throws ConfigError with file:line:column.
-BenchOptions load_bench_file(const std::filesystem::path& file);
+// optional [plugins] paths, each a folder `permission` allows. Throws
+// ConfigError with file:line:column.
+BenchOptions load_bench_file(const std::filesystem::path& file,
+                             const PluginPermission& permission = PluginPermission());
 
 // Checks option values (ranges, dataset names); throws soma::Error.
 // The datasets soma bench measures on (idx needs file paths it does not take).

@@ -21,7 +21,8 @@ const std::map<std::string, std::vector<std::string>>& tables() {
           "init", "init_scale", "layers"}},
         {"model.layers", {"type", "units", "activation", "params", "activation_params"}},
         {"training",
-         {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "optimizer", "schedule", "early_stopping"}},
+         {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "time_limit", "optimizer", "schedule",
+          "early_stopping"}},
         {"training.schedule", {"name", "warmup_epochs", "step_epochs", "gamma", "min_factor"}},
         {"training.early_stopping", {"patience", "min_delta"}},
         {"training.optimizer", {"name"}},  // plus the optimizer's parameters

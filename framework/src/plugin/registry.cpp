@@ -10,6 +10,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "plugin/elf_reader.h"
+#include "plugin/folders.h"
 #include "soma/plugin.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -313,17 +314,11 @@ std::vector<LoadError> Registry::load_folders(const std::vector<fs::path>& folde
     for (const auto& folder : folders) {
         std::error_code ec;
         if (!fs::is_directory(folder, ec)) continue;
-        std::vector<fs::path> files;
-        for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-            const fs::path& p = it->path();
-            std::error_code type_ec;
-            if (p.extension() == ".so" && it->is_regular_file(type_ec)) files.push_back(p);
-        }
+        const std::vector<fs::path> files = plugin_libraries(folder, ec);
         if (ec) {
             errors.push_back(fail(Code::cannot_open, folder, "cannot read plugin folder: " + ec.message()));
             continue;
         }
-        std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             std::error_code canonical_ec;
             const fs::path canonical = fs::canonical(file, canonical_ec);

@@ -245,6 +245,9 @@ paths = ["@DIR@/build"]
 @USE@
 ```
 
+soma loads code only from folders you allow, so name the folder when you run it:
+`soma run exp.toml --allow-plugins @DIR@/build`.
+
 Or for every run: `export SOMA_PLUGIN_PATH=@DIR@/build` (colon-separated
 folders); `soma plugins` then lists it.
 )";
