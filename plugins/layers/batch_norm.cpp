@@ -79,6 +79,11 @@ public:
                 {"shift", shift_.data(), shift_grad_.data(), shift_.size(), {features_}, false}};
     }
 
+    std::vector<soma::ParamTensor> buffers() override {
+        return {{"running_mean", running_mean_.data(), nullptr, running_mean_.size(), {features_}, false},
+                {"running_var", running_var_.data(), nullptr, running_var_.size(), {features_}, false}};
+    }
+
     const float* forward(const float* x, int batch, bool training) override {
         BatchPrimitives& p = primitives(batch);
         soma::bind(p.src, x);

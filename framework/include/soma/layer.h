@@ -54,6 +54,11 @@ public:
     // -> dx: [batch, inputs] (overwritten; null skips it, e.g. first layer).
     // Parameter gradients are overwritten, not accumulated.
     virtual void backward(const float* x, const float* dy, float* dx, int batch) = 0;
+
+    // State that is not trained but that inference needs, in a stable order
+    // (batch_norm's running mean and variance); grad is null. A model file
+    // keeps these beside the parameters. Empty for layers without any.
+    virtual std::vector<ParamTensor> buffers() { return {}; }
 };
 
 }  // namespace soma

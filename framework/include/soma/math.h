@@ -19,6 +19,7 @@
 // branch-free selects below into vector blends.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 #define SOMA_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define SOMA_VECTOR_CLONES_ENABLED 1  // provenance records which clone this CPU runs
 #else
 #define SOMA_VECTOR_CLONES
 #endif

@@ -16,6 +16,8 @@ namespace soma { class Registrar; }
 // refuses a plugin built against any other number, before running its code.
 //   2: the marker records oneDNN and the C++ library the plugin was built with;
 //      InitSpec (layer.h) holds the init scheme as an enum (soma/init.h).
+//      Still 2 (unreleased when they came): Layer::buffers() (the state a
+//      model file keeps beside the parameters).
 #define SOMA_PLUGIN_ABI_VERSION 2u
 
 // The exported entry symbol, looked up by name in the plugin's dynamic symbols.

@@ -119,12 +119,16 @@ void Network::backward(const float* dout, int batch) {
     }
 }
 
-std::vector<ParamTensor> Network::parameters() {
+std::vector<ParamTensor> Network::parameters() { return layer_tensors(&Layer::parameters); }
+
+std::vector<ParamTensor> Network::buffers() { return layer_tensors(&Layer::buffers); }
+
+std::vector<ParamTensor> Network::layer_tensors(std::vector<ParamTensor> (Layer::*tensors)()) {
     std::vector<ParamTensor> all;
     int index = 0;
     for (Stage& s : stages_) {
         if (!s.layer) continue;
-        for (ParamTensor t : s.layer->parameters()) {
+        for (ParamTensor t : ((*s.layer).*tensors)()) {
             t.name = "layer" + std::to_string(index) + "." + t.name;
             all.push_back(std::move(t));
         }

@@ -60,6 +60,9 @@ public:
     void backward(const float* dout, int batch);
 
     std::vector<ParamTensor> parameters();
+    // The layers' buffers (Layer::buffers), named like the parameters:
+    // "layer1.running_mean".
+    std::vector<ParamTensor> buffers();
     std::size_t parameter_count();
     int inputs() const { return options_.inputs; }
     int classes() const { return options_.classes; }
@@ -72,6 +75,8 @@ private:
     void add_layer(const Registry& registry, const LayerConfig& config, int index,
                    const ModelConfig& model);
     void add_activation_stage(std::unique_ptr<Activation> activation, const std::string& name);
+    // Every layer's parameters() or buffers(), prefixed "layer<index>.".
+    std::vector<ParamTensor> layer_tensors(std::vector<ParamTensor> (Layer::*tensors)());
 
     NetworkOptions options_;
     dnnl::engine engine_;

@@ -191,6 +191,12 @@ void JsonOut::text_pairs(const char* key, const TextPairs& v) {
     json[key] = std::move(object);
 }
 
+void JsonOut::named_numbers(const char* key, const std::map<std::string, double>& v) {
+    Json object = Json::object();
+    for (const auto& [name, value] : v) object[name] = value;
+    json[key] = std::move(object);
+}
+
 void JsonOut::count_matrix(const char* key, const std::vector<std::vector<double>>& v, std::size_t, double) {
     Json rows = Json::array();
     for (const auto& row : v) {
@@ -335,6 +341,18 @@ void JsonIn::text_pairs(const char* key, TextPairs& v) {
         if (!it.value().is_string())
             fail_at(path(key) + "." + it.key(), "expected a string, got " + describe(it.value()));
         v.emplace_back(it.key(), it.value().get<std::string>());
+    }
+}
+
+void JsonIn::named_numbers(const char* key, std::map<std::string, double>& v) {
+    const Json* j = find(key);
+    if (!j) return;
+    if (!j->is_object()) fail(key, "expected an object of numbers, got " + describe(*j));
+    v.clear();
+    for (auto it = j->begin(); it != j->end(); ++it) {
+        if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
+            fail_at(path(key) + "." + it.key(), "expected a finite number, got " + describe(it.value()));
+        v[it.key()] = it.value().get<double>();
     }
 }
 

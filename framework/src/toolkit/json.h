@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -95,6 +96,15 @@ public:
         }
         json[key] = std::move(list);
     }
+    // An object of finite numbers by name (a plugin's parameters).
+    void named_numbers(const char* key, const std::map<std::string, double>& v);
+    // One sub-record, written by fields(JsonOut&, const T&).
+    template <class T, class Fields>
+    void record(const char* key, const T& item, Fields fields, FieldRule = {}) {
+        JsonOut sub;
+        fields(sub, item);
+        json[key] = std::move(sub.json);
+    }
     // A check that holds for any record being written.
     void check(bool, const char*, const std::string&) {}
     void text_or(const char* key, const std::string& v, const std::string&) { text(key, v); }
@@ -149,6 +159,15 @@ public:
             fields(sub, item);
             items.push_back(std::move(item));
         }
+    }
+    void named_numbers(const char* key, std::map<std::string, double>& v);
+    template <class T, class Fields>
+    void record(const char* key, T& item, Fields fields, FieldRule rule = {}) {
+        const Json* j = present(key, rule);
+        if (!j) return;
+        if (!j->is_object()) fail(key, "expected an object, got " + describe(*j));
+        JsonIn sub(*j, source_, path(key));
+        fields(sub, item);
     }
     // A missing key reads as `fallback`.
     void text_or(const char* key, std::string& v, const std::string& fallback) {
