@@ -43,7 +43,9 @@ TEST(Cli, RunWritesTheRunFolder) {
                             "\"samples_per_second\"", "\"parameters\": 13002", "\"status\": \"ok\""})
         EXPECT_NE(summary.find(key), std::string::npos) << key << "\n" << summary;
     EXPECT_NE(read(out / "config.toml").find("learning_rate = 0.5"), std::string::npos);
-    EXPECT_TRUE(fs::file_size(out / "weights.bin") > 13002 * 4);
+    EXPECT_TRUE(fs::file_size(out / "model-last.soma") > 13002 * 4);
+    EXPECT_FALSE(fs::exists(out / "model-best.soma")) << "no validation split, no validation-chosen model";
+    EXPECT_FALSE(fs::exists(out / "weights.bin"));
     EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
 }
 

@@ -126,6 +126,23 @@ std::vector<float> fake_weights(int units, int seed) {
     return w;
 }
 
+// A model file of the video's shape, 784 -> dense units + sigmoid -> dense 10, with blob-detector weights.
+ModelFile fake_model(int units, int seed) {
+    ModelFile m;
+    ModelDescription& d = m.description;
+    d.input_rows = d.input_cols = 28;
+    d.classes = 10;
+    d.loss = "cross_entropy";
+    d.layers = {{"dense", units, {{"units", units}}, "sigmoid", {}, 784, units}, {"dense", 10, {{"units", 10}}, "", {}, units, 10}};
+    d.parameters = 785 * units + (units + 1) * 10;
+    d.epoch = d.epochs = 5;
+    m.tensors = {{"layer0.weights", TensorRole::parameter, {units, 784}, fake_weights(units, seed)},
+                 {"layer0.bias", TensorRole::parameter, {units}, std::vector<float>(static_cast<std::size_t>(units), 0.f)},
+                 {"layer1.weights", TensorRole::parameter, {10, units}, std::vector<float>(static_cast<std::size_t>(units) * 10, 0.01f)},
+                 {"layer1.bias", TensorRole::parameter, {10}, std::vector<float>(10, 0.f)}};
+    return m;
+}
+
 }  // namespace
 
 std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOptions& o) {
@@ -242,14 +259,7 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
         write_text(run_dir / "metrics.csv", metrics_csv(result.epochs, o.validation));
         write_text(run_dir / "summary.json", summary_json(result, info));
 
-        std::vector<float> w0 = fake_weights(units, r.seed), b0(static_cast<std::size_t>(units), 0.f);
-        std::vector<float> w1(static_cast<std::size_t>(units) * 10, 0.01f), b1(10, 0.f), grad(w0.size());
-        std::vector<ParamTensor> params = {
-            {"layer0.weights", w0.data(), grad.data(), w0.size(), {units, 784}, true},
-            {"layer0.bias", b0.data(), grad.data(), b0.size(), {units}, false},
-            {"layer1.weights", w1.data(), grad.data(), w1.size(), {10, units}, true},
-            {"layer1.bias", b1.data(), grad.data(), b1.size(), {10}, false}};
-        write_weights(run_dir / "weights.bin", params);
+        write_model_file(run_dir / model_last_file, fake_model(units, r.seed));
     }
     return runs;
 }

@@ -58,12 +58,12 @@ TEST(NeuronImages, BluePositiveRedNegativeNormalisedPerNeuron) {
     EXPECT_LT(c[2], c[0]);
     weight_color(0.0, 2.0, c);
     EXPECT_EQ(c[0] + c[1] + c[2], 0);
-    SavedTensor t{"layer0.weights", {70, 784}, std::vector<float>(70 * 784, 0.5f)};
+    ModelTensor t{"layer0.weights", TensorRole::parameter, {70, 784}, std::vector<float>(70 * 784, 0.5f)};
     LayerImages layer = first_layer_images({t});
     EXPECT_EQ(layer.units, 70);
     EXPECT_EQ(layer.side, 28);
     EXPECT_EQ(layer.images.size(), 64u);
-    SavedTensor odd{"layer0.weights", {4, 20}, std::vector<float>(80, 1.f)};
+    ModelTensor odd{"layer0.weights", TensorRole::parameter, {4, 20}, std::vector<float>(80, 1.f)};
     EXPECT_TRUE(first_layer_images({odd}).images.empty());
     EXPECT_NE(first_layer_images({odd}).note.find("not a square"), std::string::npos);
     EXPECT_FALSE(first_layer_images({}).note.empty());

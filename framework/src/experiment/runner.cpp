@@ -29,8 +29,11 @@ RunResult train_into(const std::filesystem::path& file, const Experiment& exp, c
     info.batch_size = exp.training.batch_size;
     info.optimizer = exp.training.optimizer.name;
     info.loss = exp.training.loss;
+    info.rows = data.rows;
+    info.cols = data.cols;
+    info.provenance = current_provenance();
 
-    RunWriter writer(dir, exp, info);
+    RunWriter writer(dir, exp, info, registry);
     ProgressPrinter progress(out, options.live_progress, exp.name);
     ObserverList observers;
     observers.add(&progress);

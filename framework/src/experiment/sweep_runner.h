@@ -6,7 +6,7 @@
 // Sweep folder (a soma output folder: train/output_folder.h):
 //   experiment.toml  the resolved sweep (a rerun with another sweep is refused)
 //   sweep.json       the runs: id, config_id, assignments
-//   runs/<id>/       config.toml, metrics.csv, summary.json, weights.bin, log.txt;
+//   runs/<id>/       config.toml, metrics.csv, summary.json, model-last.soma, model-best.soma, log.txt;
 //                    made when the run starts
 #pragma once
 

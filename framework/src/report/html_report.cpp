@@ -157,12 +157,13 @@ void best_run_section(std::ostringstream& o, const SweepRecord& sweep, const Swe
     o << "</div>\n";
 
     o << "<div><h3>What the first hidden layer looks for</h3>\n";
-    std::error_code ec;
-    const auto weights = r.dir / "weights.bin";
-    if (!std::filesystem::exists(weights, ec)) {
-        o << "<p class=\"note\">The run saved no weights.bin (output.save_weights = false).</p>\n";
-    } else {
-        LayerImages layer = first_layer_images(read_weights(weights));
+    LayerImages layer;
+    try {
+        layer = first_layer_images(read_model_file(run_model_file(r.dir, ModelSelection::last)).tensors);
+    } catch (const std::exception& e) {
+        layer.note = e.what();
+    }
+    {
         if (layer.images.empty()) {
             o << "<p class=\"note\">No pictures: " << xml_escape(layer.note) << ".</p>\n";
         } else {

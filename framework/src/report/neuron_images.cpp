@@ -16,13 +16,13 @@ void weight_color(double w, double max_abs, unsigned char rgb[3]) {
     for (int k = 0; k < 3; ++k) rgb[k] = static_cast<unsigned char>(std::lround(c[k] * s));
 }
 
-LayerImages first_layer_images(const std::vector<SavedTensor>& tensors, int max_neurons) {
+LayerImages first_layer_images(const std::vector<ModelTensor>& tensors, int max_neurons) {
     LayerImages out;
-    const SavedTensor* w = nullptr;
-    for (const SavedTensor& t : tensors)
+    const ModelTensor* w = nullptr;
+    for (const ModelTensor& t : tensors)
         if (t.name == "layer0.weights") w = &t;
     if (!w) {
-        out.note = "weights.bin has no tensor \"layer0.weights\" (the network has no hidden layer?)";
+        out.note = "the model has no tensor \"layer0.weights\" (the network has no hidden layer?)";
         return out;
     }
     if (w->shape.size() != 2) {

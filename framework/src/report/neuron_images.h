@@ -1,5 +1,5 @@
 // The first hidden layer as pictures, as in 3Blue1Brown's "But what is a
-// neural network?": each neuron's incoming weights (weights.bin tensor
+// neural network?": each neuron's incoming weights (the model file's tensor
 // "layer0.weights", shape [units, inputs]) laid out like the input image,
 // blue for positive, red for negative, brighter for larger magnitude
 // (normalised per neuron, black for zero).
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "train/run_folder.h"
+#include "model/model_file.h"
 
 namespace soma {
 
@@ -26,9 +26,9 @@ struct LayerImages {
     std::string note;                 // why there are no pictures, when there are none
 };
 
-// From the tensors of a weights.bin. Inputs that are not a square number of
-// pixels give no pictures (a note says why).
-LayerImages first_layer_images(const std::vector<SavedTensor>& tensors, int max_neurons = 64);
+// From a model file's tensors. Inputs that are not a square number of pixels
+// give no pictures (a note says why).
+LayerImages first_layer_images(const std::vector<ModelTensor>& tensors, int max_neurons = 64);
 
 // RGB of one weight w at full-strength magnitude max_abs.
 void weight_color(double w, double max_abs, unsigned char rgb[3]);

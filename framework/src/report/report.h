@@ -4,7 +4,7 @@
 //
 // Sweep folder layout (written by the sweep runner):
 //   SWEEP_DIR/sweep.json    {"experiment", "axes", "runs": [{"id", "config_id", "assignments"}]}
-//   SWEEP_DIR/runs/<id>/    config.toml, metrics.csv, summary.json, weights.bin, log.txt
+//   SWEEP_DIR/runs/<id>/    config.toml, metrics.csv, summary.json, model-last.soma, model-best.soma, log.txt
 // A run is finished iff its summary.json exists. A run folder on its own is
 // reported as a sweep of one run. Malformed files throw soma::Error naming
 // the file (and line:column for JSON and CSV).

@@ -2,7 +2,7 @@
 // and per run its summary.json, metrics.csv and where its files are.
 //
 //   SWEEP_DIR/sweep.json   {"experiment", "axes", "runs": [{"id", "config_id", "assignments"}]}
-//   SWEEP_DIR/runs/<id>/   config.toml, metrics.csv, summary.json, weights.bin
+//   SWEEP_DIR/runs/<id>/   config.toml, metrics.csv, summary.json, model-*.soma
 //
 // A run is finished iff its summary.json exists; an unfinished run is
 // pending. Malformed files, and summaries whose numbers cannot be a run's,

@@ -3,10 +3,10 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <fstream>
+#include <algorithm>
 #include <sstream>
 
+#include "model/trained_model.h"
 #include "nn/network.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -14,10 +14,6 @@
 namespace soma {
 
 namespace {
-
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
-}
 
 std::string csv_number(double v) {
     if (std::isnan(v)) return "";
@@ -29,58 +25,34 @@ std::string csv_number(double v) {
 
 }  // namespace
 
-void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params, bool sync) {
-    std::string out = "SOMAWTS1";
-    put_u32(out, static_cast<std::uint32_t>(params.size()));
-    for (const ParamTensor& t : params) {
-        put_u32(out, static_cast<std::uint32_t>(t.name.size()));
-        out += t.name;
-        std::vector<int> shape = t.shape.empty() ? std::vector<int>{static_cast<int>(t.size)} : t.shape;
-        put_u32(out, static_cast<std::uint32_t>(shape.size()));
-        for (int d : shape) put_u32(out, static_cast<std::uint32_t>(d));
-        out.append(reinterpret_cast<const char*>(t.value), t.size * sizeof(float));
-    }
-    write_file_atomic(path, out, sync);
-}
-
-std::vector<SavedTensor> read_weights(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path.string() + ": cannot open");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::size_t pos = 0;
-    auto need = [&](std::size_t n, const char* what) {
-        if (pos + n > bytes.size())
-            throw Error(path.string() + ": truncated at byte " + std::to_string(pos) + " reading " + what);
-    };
-    auto u32 = [&](const char* what) {
-        need(4, what);
-        std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[pos + i])) << (8 * i);
-        pos += 4;
-        return v;
-    };
-    need(8, "magic");
-    if (bytes.compare(0, 8, "SOMAWTS1") != 0) throw Error(path.string() + ": not a soma weights file (magic)");
-    pos = 8;
-    std::vector<SavedTensor> tensors(u32("tensor count"));
-    for (SavedTensor& t : tensors) {
-        std::uint32_t len = u32("name length");
-        need(len, "name");
-        t.name = bytes.substr(pos, len);
-        pos += len;
-        std::uint32_t rank = u32("rank");
-        std::size_t count = 1;
-        for (std::uint32_t i = 0; i < rank; ++i) {
-            t.shape.push_back(static_cast<int>(u32("dimension")));
-            count *= static_cast<std::size_t>(t.shape.back());
+std::filesystem::path run_model_file(const std::filesystem::path& run_dir, ModelSelection selection,
+                                     std::string* note) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path last = run_dir / model_last_file, best = run_dir / model_best_file;
+    if (selection == ModelSelection::best && fs::exists(best, ec)) return best;
+    if (selection == ModelSelection::last && fs::exists(last, ec)) return last;
+    const fs::path summary_file = run_dir / "summary.json";
+    if (selection == ModelSelection::best && fs::exists(last, ec) && fs::exists(summary_file, ec)) {
+        const RunSummary summary = read_run_summary(summary_file);
+        if (summary.validation_samples == 0) {
+            if (note)
+                *note = "the run had no validation split, so its last epoch is the chosen one: " +
+                        last.filename().string();
+            return last;
         }
-        need(count * sizeof(float), "values");
-        t.values.resize(count);
-        std::memcpy(t.values.data(), bytes.data() + pos, count * sizeof(float));
-        pos += count * sizeof(float);
     }
-    if (pos != bytes.size()) throw Error(path.string() + ": " + std::to_string(bytes.size() - pos) + " trailing bytes");
-    return tensors;
+    std::string why;
+    if (!fs::is_directory(run_dir, ec)) why = "not a folder";
+    else if (fs::exists(run_dir / "weights.bin", ec))
+        why = "a run of a soma before model files (it has weights.bin): train it again to get " +
+              std::string(model_last_file);
+    else if (!fs::exists(summary_file, ec)) why = "no model file yet (an unfinished run, or not a run folder)";
+    else if (selection == ModelSelection::best) why = "the run wrote no validation-chosen model";
+    else why = "the run saved no model (output.save_weights = false?)";
+    throw Error(run_dir.string() + ": no " +
+                (selection == ModelSelection::best ? std::string(model_best_file) : std::string(model_last_file)) +
+                ": " + why);
 }
 
 std::string metrics_csv_header(bool with_validation) {
@@ -140,6 +112,7 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
     for (int t = 0; t < r.classes && !r.confusion.empty(); ++t)
         s.confusion.emplace_back(r.confusion.begin() + static_cast<std::ptrdiff_t>(t) * r.classes,
                                  r.confusion.begin() + static_cast<std::ptrdiff_t>(t + 1) * r.classes);
+    s.provenance = info.provenance;
     return s;
 }
 
@@ -147,32 +120,72 @@ std::string summary_json(const RunResult& result, const SummaryInfo& info) {
     return run_summary_text(run_summary(result, info));
 }
 
-RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info)
+RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info,
+                     const Registry& registry)
     : dir_(std::move(dir)),
-      save_weights_(experiment.output.save_weights),
+      model_config_(experiment.model),
+      config_text_(to_toml(experiment)),
+      optimizer_(experiment.training.optimizer.name),
+      registry_(registry),
+      save_models_(experiment.output.save_weights),
       with_validation_(experiment.data.validation > 0),
       info_(std::move(info)) {
     std::filesystem::create_directories(dir_);
-    // A rerun in the same folder must not leave an old summary marking it finished.
-    std::filesystem::remove(dir_ / "summary.json");
-    write_file_atomic(dir_ / "config.toml", to_toml(experiment));
+    // A rerun in the same folder must not leave an old summary marking it
+    // finished, nor an old run's models.
+    for (const char* file : {"summary.json", model_last_file, model_best_file}) std::filesystem::remove(dir_ / file);
+    write_file_atomic(dir_ / "config.toml", config_text_);
 }
 
-// Every epoch: metrics and weights so far, without fsync (cheap; a run is
-// only finished once summary.json exists, and that is written durably).
-void RunWriter::on_epoch(const EpochMetrics&, const RunResult& r, Network& net) {
+// The description and provenance every model file of the run shares.
+void RunWriter::on_start(const Network& net, int, std::size_t) {
+    ModelDescription& d = model_.description;
+    d = describe_model(registry_, model_config_, net, info_.rows, info_.cols, info_.loss);
+    d.experiment = info_.experiment;
+    d.dataset = info_.dataset;
+    d.parameters = 0;
+    std::vector<std::pair<Kind, std::string>> features = model_features(d);
+    features.emplace_back(Kind::optimizer, optimizer_);
+    info_.provenance.plugins = plugins_used(registry_, features);
+    model_.provenance = info_.provenance;
+    model_.config = config_text_;
+}
+
+// Every epoch: metrics and the last model (and the best one when validation
+// chooses this epoch), without fsync (cheap; a run is only finished once
+// summary.json exists, and that is written durably).
+void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(r.epochs, with_validation_), /*sync=*/false);
-    if (save_weights_) {
-        write_weights(dir_ / "weights.bin", net.parameters(), /*sync=*/false);
-        weights_pending_sync_ = true;
+    if (!save_models_) return;
+    model_.tensors = network_tensors(net);
+    ModelDescription& d = model_.description;
+    d.parameters = static_cast<std::int64_t>(r.parameters);
+    d.epoch = m.epoch;
+    d.epochs = static_cast<int>(r.epochs.size());
+    model_.provenance.threads = r.threads;
+    model_.provenance.ended = utc_now();
+    auto save = [&](const char* file, ModelSelection selection) {
+        d.selection = selection;
+        write_model_file(dir_ / file, model_, /*sync=*/false);
+        if (std::find(unsynced_.begin(), unsynced_.end(), dir_ / file) == unsynced_.end())
+            unsynced_.push_back(dir_ / file);
+    };
+    save(model_last_file, ModelSelection::last);
+    // The first epoch with the highest validation accuracy, as summary.json's best_validation_epoch.
+    if (with_validation_ && m.validation_accuracy > best_validation_) {
+        best_validation_ = m.validation_accuracy;
+        save(model_best_file, ModelSelection::best);
     }
 }
 
 // The final files durably, summary.json last: its presence marks the run finished.
 void RunWriter::finish(const RunResult& result) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(result.epochs, with_validation_));
-    if (weights_pending_sync_) sync_file(dir_ / "weights.bin");
-    write_file_atomic(dir_ / "summary.json", summary_json(result, info_));
+    for (const auto& file : unsynced_) sync_file(file);
+    SummaryInfo info = info_;
+    info.provenance.threads = result.threads;
+    info.provenance.ended = utc_now();
+    write_file_atomic(dir_ / "summary.json", summary_json(result, info));
 }
 
 }  // namespace soma

@@ -51,6 +51,7 @@ void summary_fields(Io& io, S& s) {
     io.integer("classes", s.classes, 0, max_classes);
     const double most = s.test_samples > 0 ? static_cast<double>(s.test_samples) : static_cast<double>(max_int64);
     io.count_matrix("confusion", s.confusion, static_cast<std::size_t>(s.classes), most);
+    io.record("provenance", s.provenance, [](auto& sub, auto& p) { provenance_fields(sub, p); });
 
     // What the numbers must say about each other.
     const std::string within = "expected at most the epochs trained (" + std::to_string(s.epochs) + ")";

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "model/provenance.h"
 #include "train/run_status.h"
 
 namespace soma {
@@ -45,6 +46,7 @@ struct RunSummary {
     std::string optimizer, loss;
     int classes = 0;                               // 0 in files written before soma recorded it
     std::vector<std::vector<double>> confusion;    // [true label][predicted], test set, last epoch
+    Provenance provenance;                         // what built and ran it (empty in older files)
 
     RunSummary();  // every number NaN
 };
