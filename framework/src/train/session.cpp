@@ -52,24 +52,29 @@ void TrainingSession::clip_gradients() {
 }
 
 Evaluation TrainingSession::evaluate(const Split& split, std::vector<int>* confusion) {
+    return evaluate_split(*network_, loss_, split, eval_x_.data(), eval_labels_.data(), kEvalBatch, confusion);
+}
+
+Evaluation evaluate_split(Network& network, LossKind loss, const Split& split, float* x, std::int32_t* labels,
+                          int batch, std::vector<int>* confusion) {
     Evaluation e;
     if (split.size() == 0) {
         e.loss = e.accuracy = std::numeric_limits<double>::quiet_NaN();
         return e;
     }
-    const int classes = network_->classes();
+    const int classes = network.classes();
     if (confusion) confusion->assign(static_cast<std::size_t>(classes) * classes, 0);
-    Batcher batcher(split, network_->inputs(), kEvalBatch, 0, /*shuffle=*/false);
+    Batcher batcher(split, network.inputs(), batch, 0, /*shuffle=*/false);
     double loss_sum = 0;
     long correct = 0;
-    while (int b = batcher.next(eval_x_.data(), eval_labels_.data())) {
-        const float* out = network_->forward(eval_x_.data(), b, /*training=*/false);
-        LossResult r = loss_forward_backward(loss_, out, eval_labels_.data(), b, classes, nullptr);
+    while (int b = batcher.next(x, labels)) {
+        const float* out = network.forward(x, b, /*training=*/false);
+        LossResult r = loss_forward_backward(loss, out, labels, b, classes, nullptr);
         loss_sum += r.loss_sum;
         correct += r.correct;
         if (confusion)
             for (int n = 0; n < b; ++n)
-                ++(*confusion)[static_cast<std::size_t>(eval_labels_[n]) * classes +
+                ++(*confusion)[static_cast<std::size_t>(labels[n]) * classes +
                                argmax(out + static_cast<std::size_t>(n) * classes, classes)];
     }
     e.loss = loss_sum / static_cast<double>(split.size());

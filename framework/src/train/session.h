@@ -24,6 +24,13 @@ struct Evaluation {
     double loss = 0, accuracy = 0;  // NaN for an empty split
 };
 
+// Loss, accuracy and (when given) the confusion matrix ([classes * classes],
+// row = true label) of `network` over a split in inference mode, `batch`
+// samples at a time through the caller's buffers x [batch, inputs] and
+// labels [batch]. What training reports per epoch and `soma eval` both use.
+Evaluation evaluate_split(Network& network, LossKind loss, const Split& split, float* x, std::int32_t* labels,
+                          int batch, std::vector<int>* confusion = nullptr);
+
 class TrainingSession {
 public:
     // Threads must already be applied (apply_threads) before construction:
