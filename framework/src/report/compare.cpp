@@ -358,7 +358,9 @@ Json compare_sweeps_json(const SweepSummary& a, const SweepSummary& b) {
 
 std::string compare_text(const fs::path& a, const fs::path& b, std::size_t width) {
     const Side sa = load_side(a), sb = load_side(b);
-    std::string out = "A: " + describe(sa) + "\nB: " + describe(sb) + "\n\n";
+    std::string out;
+    for (const std::string& line : wrap_text("A: " + describe(sa) + "\nB: " + describe(sb), width)) out += line + "\n";
+    out += "\n";
     if (sa.record.single_run && sb.record.single_run)
         return out + compare_runs_text(sa.record.runs.front(), sb.record.runs.front(), width);
     return out + compare_sweeps_text(sa.summary, sb.summary, width);

@@ -11,15 +11,18 @@ namespace {
 constexpr std::size_t kGap = 2;          // spaces between columns
 constexpr std::size_t kMaxWordFloor = 16;  // a wrapping column keeps at least its longest word, up to this
 
+// Where lines may break: after these, in order of preference; a header
+// breaks only at spaces.
 bool breaks_after(char c) { return c == ' ' || c == ',' || c == ';' || c == '/'; }
+bool breaks_weakly_after(char c) { return c == '='; }
 
 // Pieces of one line that wrapping keeps whole: each ends after a break character.
-std::vector<std::string> words(const std::string& line) {
+std::vector<std::string> split_after(const std::string& line, bool (*is_break)(char)) {
     std::vector<std::string> out;
     std::string word;
     for (char c : line) {
         word += c;
-        if (breaks_after(c)) {
+        if (is_break(c)) {
             out.push_back(word);
             word.clear();
         }
@@ -27,6 +30,8 @@ std::vector<std::string> words(const std::string& line) {
     if (!word.empty()) out.push_back(word);
     return out;
 }
+
+std::vector<std::string> words(const std::string& line) { return split_after(line, breaks_after); }
 
 std::string trim_right(std::string s) {
     s.erase(s.find_last_not_of(' ') + 1);
@@ -61,10 +66,14 @@ std::size_t widest_line(const std::string& text) {
     return w;
 }
 
-std::size_t longest_word(const std::string& text) {
+// The widest piece wrapping keeps whole: of a header, its words; of a cell,
+// its words, or split at the weak breaks too when weak.
+std::size_t longest_word(const std::string& text, bool header, bool weak = false) {
     std::size_t w = 0;
     for (const std::string& l : lines_of(text))
-        for (const std::string& word : words(l)) w = std::max(w, text_width(trim_right(word)));
+        for (const std::string& word : header ? split_after(l, [](char c) { return c == ' '; }) : words(l))
+            for (const std::string& piece : weak ? split_after(word, breaks_weakly_after) : std::vector<std::string>{word})
+                w = std::max(w, text_width(trim_right(piece)));
     return w;
 }
 
@@ -79,11 +88,15 @@ struct Layout {
 
 Layout fit(const TextTable& t, std::size_t limit) {
     const std::size_t n = t.columns.size();
-    std::vector<std::size_t> cells(n, 0), floor(n, 0);
+    // A wrapping column's floors: its longest word, then its longest piece
+    // split at the weak breaks too (each at most kMaxWordFloor, beyond which words are cut).
+    std::vector<std::size_t> cells(n, 0), strong(n, 0), weak(n, 0);
     for (const auto& row : t.rows)
         for (std::size_t c = 0; c < n && c < row.size(); ++c) {
             cells[c] = std::max(cells[c], widest_line(row[c]));
-            if (t.columns[c].wrap) floor[c] = std::max(floor[c], std::min(longest_word(row[c]), kMaxWordFloor));
+            if (!t.columns[c].wrap) continue;
+            strong[c] = std::max(strong[c], std::min(longest_word(row[c], false), kMaxWordFloor));
+            weak[c] = std::max(weak[c], std::min(longest_word(row[c], false, true), kMaxWordFloor));
         }
     Layout l;
     for (std::size_t c = 0; c < n; ++c) l.width.push_back(std::max(cells[c], widest_line(t.columns[c].header)));
@@ -97,20 +110,25 @@ Layout fit(const TextTable& t, std::size_t limit) {
     });
     for (std::size_t c : order) {
         if (l.total() <= limit) return l;
-        const std::size_t header_floor = longest_word(t.columns[c].header);
+        const std::size_t header_floor = longest_word(t.columns[c].header, true);
         const std::size_t target = std::max({cells[c], header_floor, std::size_t{1}});
         const std::size_t excess = l.total() - limit;
         if (l.width[c] > target) l.width[c] -= std::min(l.width[c] - target, excess);
     }
-    // Then the wrapping columns, one character at a time from the widest.
-    for (std::size_t c = 0; c < n; ++c)
-        if (t.columns[c].wrap) floor[c] = std::max({floor[c], longest_word(t.columns[c].header), std::size_t{1}});
-    while (l.total() > limit) {
-        std::size_t best = n;
+    // Then the wrapping columns, one character at a time from the widest:
+    // down to their longest words, and only then into them.
+    for (std::vector<std::size_t>* floor : {&strong, &weak}) {
         for (std::size_t c = 0; c < n; ++c)
-            if (t.columns[c].wrap && l.width[c] > floor[c] && (best == n || l.width[c] > l.width[best])) best = c;
-        if (best == n) break;
-        --l.width[best];
+            if (t.columns[c].wrap)
+                (*floor)[c] = std::max({(*floor)[c], longest_word(t.columns[c].header, true), std::size_t{1}});
+        while (l.total() > limit) {
+            std::size_t best = n;
+            for (std::size_t c = 0; c < n; ++c)
+                if (t.columns[c].wrap && l.width[c] > (*floor)[c] && (best == n || l.width[c] > l.width[best]))
+                    best = c;
+            if (best == n) break;
+            --l.width[best];
+        }
     }
     return l;
 }
@@ -119,34 +137,57 @@ std::string spaces(std::size_t n) { return std::string(n, ' '); }
 
 }  // namespace
 
-std::vector<std::string> wrap_text(const std::string& text, std::size_t width) {
-    std::vector<std::string> out;
-    for (const std::string& line : lines_of(text)) {
-        if (width == 0 || text_width(line) <= width) {
-            out.push_back(line);
+namespace {
+
+// Greedy wrapping of one line into out: words (split by is_break) fill a line
+// while they fit; a word longer than a line is split at the weak breaks,
+// and a piece longer still is cut.
+void wrap_line(const std::string& line, std::size_t width, bool (*is_break)(char), std::vector<std::string>& out) {
+    std::string current;
+    auto flush = [&] {
+        if (!trim_right(current).empty()) out.push_back(trim_right(current));
+        current.clear();
+    };
+    for (const std::string& word : split_after(line, is_break)) {
+        if (text_width(trim_right(current + word)) <= width) {
+            current += word;
             continue;
         }
-        std::string current;
-        for (std::string word : words(line)) {
-            while (true) {
-                const std::string fits = trim_right(current + word);
-                if (text_width(fits) <= width) {
-                    current += word;
-                    break;
-                }
-                if (!trim_right(current).empty()) {  // the word starts the next line
-                    out.push_back(trim_right(current));
-                    current.clear();
-                    continue;
-                }
-                auto [head, rest] = cut(word, width);  // a word longer than the line
-                out.push_back(head);
-                word = rest;
-            }
+        flush();
+        if (text_width(trim_right(word)) <= width) {
+            current = word;
+            continue;
         }
-        out.push_back(trim_right(current));
+        for (std::string piece : split_after(word, breaks_weakly_after)) {
+            if (text_width(trim_right(current + piece)) <= width) {
+                current += piece;
+                continue;
+            }
+            flush();
+            while (text_width(trim_right(piece)) > width) {  // longer than a line: cut
+                auto [head, rest] = cut(piece, width);
+                out.push_back(head);
+                piece = rest;
+            }
+            current = piece;
+        }
+    }
+    flush();
+}
+
+std::vector<std::string> wrap(const std::string& text, std::size_t width, bool (*is_break)(char)) {
+    std::vector<std::string> out;
+    for (const std::string& line : lines_of(text)) {
+        if (width == 0 || text_width(line) <= width) out.push_back(line);
+        else wrap_line(line, width, is_break, out);
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<std::string> wrap_text(const std::string& text, std::size_t width) {
+    return wrap(text, width, breaks_after);
 }
 
 std::string render_text_table(const TextTable& t, std::size_t width) {
@@ -156,7 +197,8 @@ std::string render_text_table(const TextTable& t, std::size_t width) {
         std::vector<std::vector<std::string>> wrapped(n);
         std::size_t height = 1;
         for (std::size_t c = 0; c < n; ++c) {
-            wrapped[c] = wrap_text(c < cells.size() ? cells[c] : std::string(), l.width[c]);
+            const std::string cell = c < cells.size() ? cells[c] : std::string();
+            wrapped[c] = header ? wrap(cell, l.width[c], [](char ch) { return ch == ' '; }) : wrap_text(cell, l.width[c]);
             height = std::max(height, wrapped[c].size());
         }
         std::string out;

@@ -32,15 +32,16 @@ inline constexpr std::size_t kDefaultTableWidth = 100;
 // headers wider than their column's cells wrap at spaces; then the widest
 // wrapping column gives up a character, down to its longest word (at most
 // 16, longer words are cut). Cells wrap after spaces, commas, semicolons and
-// slashes. A table of columns that cannot wrap stays wider than asked.
+// slashes, a word longer than its column also after '='; headers only at
+// spaces. A table of columns that cannot wrap stays wider than asked.
 std::string render_text_table(const TextTable& table, std::size_t width);
 
 // A table whose first row is the header; none of its columns wrap.
 std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned,
                        std::size_t width = 0);
 
-// Text wrapped to lines of at most width columns (0 = unlimited) at the
-// places render_text_table wraps cells; explicit '\n' kept.
+// Text wrapped to lines of at most width columns (0 = unlimited) as
+// render_text_table wraps cells; explicit '\n' kept.
 std::vector<std::string> wrap_text(const std::string& text, std::size_t width);
 
 }  // namespace soma
