@@ -10,6 +10,9 @@
 namespace soma::cli {
 
 void add_run(Cli& cli);      // run.cpp
+void add_eval(Cli& cli);     // eval.cpp
+void add_predict(Cli& cli);  // predict.cpp
+void add_export(Cli& cli);   // export.cpp: --onnx
 void add_report(Cli& cli);   // report.cpp
 void add_compare(Cli& cli);  // compare.cpp
 void add_bench(Cli& cli);    // bench.cpp
