@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "data/sha256.h"
+#include "export/onnx_export.h"
 #include "model/container.h"
 #include "model/model_file.h"
 #include "model/trained_model.h"
@@ -313,6 +314,29 @@ TEST(TrainedModel, MismatchesAndMissingPluginsAreNamed) {
     wide.description.layers = {{"dense", 1 << 24, {{"units", 1 << 24}}, "", {}, 784, 1 << 24},
                                {"dense", 10, {{"units", 10}}, "", {}, 1 << 24, 10}};
     EXPECT_THAT(error_of([&] { TrainedModel(wide, registry, "m.soma"); }), HasSubstr("more than half of this machine"));
+}
+
+// Export to ONNX: ONNX's checker passes every activation soma can express
+// (export_onnx runs it), and what ONNX cannot express is refused by name.
+TEST(OnnxExport, EveryKnownActivationPassesTheCheckerAndOthersAreRefused) {
+    for (const char* activation : {"sigmoid", "relu", "tanh", "leaky_relu", "elu", "softplus", "softsign",
+                                   "hard_sigmoid", "identity", "gelu", "silu", "mish"}) {
+        ModelFile m = small_model();
+        m.description.layers[0].activation = activation;
+        EXPECT_GT(onnx_model_bytes(m, "m.soma").size(), 4u * 2395) << activation;
+    }
+    ModelFile plugin = small_model();
+    plugin.description.layers[0].activation = "wobble";
+    EXPECT_THAT(error_of([&] { onnx_model_bytes(plugin, "m.soma"); }),
+                HasSubstr("m.soma: layer 0's activation 'wobble' has no ONNX form soma knows"));
+    ModelFile layer = small_model();
+    layer.description.layers[0].type = "batch_norm";
+    EXPECT_THAT(error_of([&] { onnx_model_bytes(layer, "m.soma"); }),
+                HasSubstr("layer 0 is a 'batch_norm' layer, which soma cannot export to ONNX"));
+    TempDir dir;
+    write_bytes(dir.path / "mine.onnx", "precious");
+    EXPECT_THAT(error_of([&] { export_onnx(small_model(), "m.soma", dir.path / "mine.onnx", false); }),
+                HasSubstr("mine.onnx: exists"));
 }
 
 }  // namespace
