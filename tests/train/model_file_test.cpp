@@ -139,7 +139,9 @@ TEST(ModelFile, EveryChangedByteIsRefused) {
         bad[i] = static_cast<char>(bad[i] ^ 0x10);
         const std::string e = error_of([&] { parse(bad); });
         ASSERT_NE(e, "(no error)") << "byte " << i << " changed and still read";
-        if (i >= 24) ASSERT_THAT(e, HasSubstr("checksum mismatch")) << i;
+        if (i >= 24) {
+            ASSERT_THAT(e, HasSubstr("checksum mismatch")) << i;
+        }
     }
 }
 
