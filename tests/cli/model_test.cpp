@@ -37,18 +37,26 @@ name = "sgd"
 learning_rate = 0.5
 )";
 
-// One trained run for every test here (training is the slow part).
-const fs::path& trained_run() {
-    static TempDir* dir = [] {
-        auto* d = new TempDir();
-        write(d->path() / "tiny.toml", kTiny);
-        const Result r = soma("run tiny.toml --out run", d->path());
-        EXPECT_EQ(r.status, 0) << r.output;
-        return d;
-    }();
-    static const fs::path run = dir->path() / "run";
-    return run;
-}
+// One trained run for the tests of a process (ctest runs each test in its
+// own; training is the slow part), removed with its folder at the end.
+class CliModel : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        write(dir_->path() / "tiny.toml", kTiny);
+        const Result r = soma("run tiny.toml --out run", dir_->path());
+        ASSERT_EQ(r.status, 0) << r.output;
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        dir_ = nullptr;
+    }
+    static fs::path trained_run() { return dir_->path() / "run"; }
+
+private:
+    static TempDir* dir_;
+};
+TempDir* CliModel::dir_ = nullptr;
 
 Json json_of(const Result& r) { return parse_json(r.output, "soma's output"); }
 
@@ -62,8 +70,8 @@ Split test_split() {
     return load_dataset(c, ".").test;
 }
 
-TEST(CliModel, EvalGivesTheRunsOwnTestMetrics) {
-    const fs::path& run = trained_run();
+TEST_F(CliModel, EvalGivesTheRunsOwnTestMetrics) {
+    const fs::path run = trained_run();
     ASSERT_TRUE(fs::exists(run / "model-last.soma"));
     ASSERT_TRUE(fs::exists(run / "model-best.soma"));
     const Json summary = parse_json(read(run / "summary.json"), "summary.json");
@@ -102,8 +110,8 @@ TEST(CliModel, EvalGivesTheRunsOwnTestMetrics) {
     EXPECT_NE(text.output.find("recall"), std::string::npos);
 }
 
-TEST(CliModel, PredictOnWrittenDigitsAgreesWithEval) {
-    const fs::path& run = trained_run();
+TEST_F(CliModel, PredictOnWrittenDigitsAgreesWithEval) {
+    const fs::path run = trained_run();
     const Split test = test_split();
     constexpr int n = 24;
     TempDir images;
@@ -151,8 +159,8 @@ TEST(CliModel, PredictOnWrittenDigitsAgreesWithEval) {
         << text.output;
 }
 
-TEST(CliModel, BadInputIsRefusedByName) {
-    const fs::path& run = trained_run();
+TEST_F(CliModel, BadInputIsRefusedByName) {
+    const fs::path run = trained_run();
     TempDir t;
     GrayImage small;
     small.rows = small.cols = 27;
@@ -190,8 +198,8 @@ TEST(CliModel, BadInputIsRefusedByName) {
 // The exported graph, run by onnxruntime (npm's onnxruntime-node, when the
 // build names it: SOMA_ONNXRUNTIME_NODE_PATH), gives soma's probabilities
 // to 1e-5 and the same class for every test image.
-TEST(CliModel, ExportToOnnxAgreesWithSoma) {
-    const fs::path& run = trained_run();
+TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
+    const fs::path run = trained_run();
     TempDir t;
     Result r = soma("export '" + run.string() + "' --model last --onnx m.onnx", t.path());
     ASSERT_EQ(r.status, 0) << r.output;
