@@ -16,9 +16,9 @@ namespace soma { class Registrar; }
 // refuses a plugin built against any other number, before running its code.
 //   2: the marker records oneDNN and the C++ library the plugin was built with;
 //      InitSpec (layer.h) holds the init scheme as an enum (soma/init.h).
-//      Still 2 (unreleased when they came): Layer::buffers() (the state a
-//      model file keeps beside the parameters).
-#define SOMA_PLUGIN_ABI_VERSION 2u
+//   3: InitSpec holds the biases' scheme (BiasInit); Layer::buffers() (the
+//      state a model file keeps beside the parameters, e.g. batch_norm's).
+#define SOMA_PLUGIN_ABI_VERSION 3u
 
 // The exported entry symbol, looked up by name in the plugin's dynamic symbols.
 #define SOMA_PLUGIN_ENTRY_NAME "soma_plugin_entry"
