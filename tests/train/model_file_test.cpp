@@ -236,6 +236,11 @@ TEST(ModelFile, MissingSectionsAndBadDescriptionsAreNamed) {
     EXPECT_THAT(error_of([&] { parse(container_bytes(s)); }),
                 HasSubstr("m.soma: no 'tensors' section (not a model file, or a damaged one)"));
 
+    std::vector<Section> huge = model_sections(small_model());
+    huge[1].bytes.assign(max_json_section_bytes + 1, ' ');
+    EXPECT_THAT(error_of([&] { parse(container_bytes(huge)); }),
+                HasSubstr("section 'provenance' has 16777217 bytes, more than the 16777216"));
+
     ModelFile chain = small_model();
     chain.description.layers[1].inputs = 4;
     EXPECT_THAT(error_of([&] { parse(model_bytes(chain)); }),

@@ -187,6 +187,12 @@ ModelFile model_from_sections(std::vector<Section> sections, const std::string& 
         if (!s) throw Error(source + ": no '" + std::string(name) + "' section (not a model file, or a damaged one)");
         return *s;
     };
+    // JSON sections are parsed whole: bounded first, so a crafted file cannot
+    // make the parser take many times its size in memory.
+    for (const char* name : {description_section, provenance_section})
+        if (const Section* s = find_section(sections, name); s && s->bytes.size() > max_json_section_bytes)
+            throw Error(source + ": section '" + name + "' has " + std::to_string(s->bytes.size()) +
+                        " bytes, more than the " + std::to_string(max_json_section_bytes) + " a model file's JSON may have");
     const std::string where = source + ": section '";
     m.description = parse_record<ModelDescription>(required(description_section).bytes,
                                                    where + description_section + "'", description_record);

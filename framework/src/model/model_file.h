@@ -78,6 +78,7 @@ struct ModelFile {
 };
 
 inline constexpr std::size_t max_tensor_name_bytes = 256;
+inline constexpr std::size_t max_json_section_bytes = std::size_t{16} << 20;  // description, provenance
 inline constexpr int max_tensor_rank = 8;
 inline constexpr int max_model_layers = 1000;
 inline constexpr int max_input_side = 1 << 15;
