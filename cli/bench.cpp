@@ -1,5 +1,5 @@
 // soma bench ARCH... [--batch 32] [--threads N] [--dataset NAME] [--activation NAME]
-//                    [--epochs N] [--accuracy EPOCHS] [--latency-samples N] [--out DIR]
+//                    [--epochs N] [--accuracy EPOCHS] [--seeds N] [--latency-samples N] [--out DIR]
 // soma bench FILE.toml [the same options, which override the file]
 // Measures each architecture in its own child process and writes bench.csv,
 // bench.json and bench.html into --out (default runs/bench).
@@ -18,7 +18,7 @@ int bench(const Args& args) {
     bool out_given = false;
     BenchOptions flags;  // values given on the command line (applied over a file)
     bool batch = false, threads = false, dataset = false, activation = false, epochs = false, accuracy = false,
-         latency = false;
+         seeds = false, latency = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> const std::string& {
@@ -31,6 +31,7 @@ int bench(const Args& args) {
         else if (a == "--activation") flags.activation = value(), activation = true;
         else if (a == "--epochs") flags.epochs = parse_whole(a, value(), 1), epochs = true;
         else if (a == "--accuracy") flags.accuracy_epochs = parse_whole(a, value(), 1), accuracy = true;
+        else if (a == "--seeds") flags.accuracy_seeds = parse_whole(a, value(), 1), seeds = true;
         else if (a == "--latency-samples") flags.latency_samples = parse_whole(a, value(), 2000), latency = true;
         else if (a == "--out") flags.out = value(), out_given = true;
         else if (!a.empty() && a[0] == '-') throw UsageError{"unknown option '" + a + "' for bench"};
@@ -62,6 +63,7 @@ int bench(const Args& args) {
     if (activation) options.activation = flags.activation;
     if (epochs) options.epochs = flags.epochs;
     if (accuracy) options.accuracy_epochs = flags.accuracy_epochs;
+    if (seeds) options.accuracy_seeds = flags.accuracy_seeds;
     if (latency) options.latency_samples = flags.latency_samples;
     if (out_given) options.out = flags.out;
 

@@ -40,7 +40,7 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     observers.add(&progress);
     observers.add(&writer);
     outcome.result = train(exp, data, registry, &observers);
-    writer.finish(outcome.result);
+    outcome.summary = writer.finish(outcome.result);
     return outcome;
 }
 

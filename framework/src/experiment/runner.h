@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/experiment.h"
+#include "train/run_summary.h"
 #include "train/trainer.h"
 
 namespace soma {
@@ -24,6 +25,7 @@ struct RunOutcome {
     std::filesystem::path dir;
     Experiment experiment;
     RunResult result;
+    RunSummary summary;  // as written to summary.json (the chosen epoch's figures)
 };
 
 // Loads the default plugin folders into registry, printing (not hiding) any

@@ -250,10 +250,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ost
         const std::optional<RunSummary> summary = summary_of(run_dir);
         if (finished(summary)) {
             (summary->status == RunStatus::ok ? outcome.ok : outcome.diverged)++;
-            char acc[64];
-            std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%",
-                          std::string(run_status_names.name(summary->status)).c_str(), 100.0 * summary->test_accuracy);
-            line = acc;
+            line = run_result_text(*summary);
         } else {
             std::string why;
             if (WIFSIGNALED(status)) why = "killed by signal " + std::to_string(WTERMSIG(status));

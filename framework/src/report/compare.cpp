@@ -9,6 +9,7 @@
 #include "config/toml_text.h"
 #include "report/aggregate.h"
 #include "toolkit/format.h"
+#include "toolkit/stats.h"
 
 namespace soma {
 
@@ -85,6 +86,10 @@ std::string compare_runs(const RunRecord& a, const RunRecord& b) {
     text("network", a.network, b.network);
     number("parameters", a.parameters, b.parameters, 0);
     number("epochs", a.epochs, b.epochs, 0);
+    acc("test accuracy at the chosen epoch", a.chosen_test_accuracy, b.chosen_test_accuracy, a.chosen_epoch,
+        b.chosen_epoch);
+    if (a.has_validation() || b.has_validation())
+        acc("validation accuracy there (3-epoch mean)", a.chosen_validation_accuracy, b.chosen_validation_accuracy);
     acc("final test accuracy", a.test_accuracy, b.test_accuracy);
     acc("best test accuracy", a.best_test_accuracy, b.best_test_accuracy, a.best_test_epoch, b.best_test_epoch);
     if (a.has_validation() || b.has_validation()) {
@@ -123,11 +128,19 @@ std::string config_row_runs(const ConfigSummary* c) {
     return s;
 }
 
+// "+0.27 (-0.10 to +0.64)": B - A in points with its 95% interval.
+std::string difference_cell(const TTest& t) {
+    if (std::isnan(t.difference)) return "-";
+    std::string s = signed_fixed(100 * t.difference, 2);
+    if (t.tested()) s += " (" + signed_fixed(100 * t.ci_lo, 2) + " to " + signed_fixed(100 * t.ci_hi, 2) + ")";
+    return s;
+}
+
+// B - A per matched configuration: the test figure (test accuracy at each
+// run's chosen epoch) and, when both sides have one, the validation figure,
+// each with its interval and Holm-adjusted p over the matched configurations.
 std::string compare_sweeps(const SweepSummary& a, const SweepSummary& b) {
     const bool val = a.rank_by == "validation" && b.rank_by == "validation";
-    const std::string metric = val ? "best val acc" : "final test acc";
-    auto main_stat = [&](const ConfigSummary* c) { return c ? (val ? c->best_validation : c->final_test) : Stat{}; };
-
     std::map<std::string, const ConfigSummary*> in_b;
     for (const ConfigSummary& c : b.configs) in_b[c.config_id] = &c;
     std::vector<std::pair<const ConfigSummary*, const ConfigSummary*>> pairs;
@@ -144,19 +157,44 @@ std::string compare_sweeps(const SweepSummary& a, const SweepSummary& b) {
 
     std::string out;
     if (pairs.empty()) {
-        out += "no configuration in common (by config_id); comparing each side's best configuration:\n\n";
+        out += "no configuration in common (by config_id); comparing each side's leader:\n\n";
         if (!a.configs.empty() && !b.configs.empty()) pairs.emplace_back(&a.configs.front(), &b.configs.front());
     }
-    std::vector<std::vector<std::string>> rows = {{"configuration", "A " + metric, "B " + metric, "B - A",
-                                                   "A final test", "B final test", "B - A", "A runs", "B runs"}};
+    std::vector<TTest> test_diff, val_diff;
+    std::vector<double> test_p, val_p;
     for (const auto& [ca, cb] : pairs) {
-        std::string name = ca->config_id == cb->config_id ? ca->label : ca->label + " | " + cb->label;
-        Stat sa = main_stat(ca), sb = main_stat(cb);
-        rows.push_back({name, fmt_percent_stat(sa), fmt_percent_stat(sb), diff_points(sa.mean, sb.mean),
-                        fmt_percent_stat(ca->final_test), fmt_percent_stat(cb->final_test),
-                        diff_points(ca->final_test.mean, cb->final_test.mean), config_row_runs(ca), config_row_runs(cb)});
+        test_diff.push_back(compare_samples(cb->test_figures, ca->test_figures));
+        val_diff.push_back(val ? compare_samples(cb->ranked, ca->ranked) : TTest{});
+        test_p.push_back(test_diff.back().p);
+        val_p.push_back(val_diff.back().p);
     }
-    out += text_table(rows, {false, true, true, true, true, true, true, false, false});
+    const std::vector<double> test_holm = holm_adjust(test_p), val_holm = holm_adjust(val_p);
+
+    std::vector<std::string> head = {"configuration", "A runs", "B runs", "A test acc", "B test acc",
+                                     "B - A test (95% CI)", "p"};
+    if (val) head.insert(head.end(), {"B - A val (95% CI)", "p"});
+    head.push_back("test");
+    std::vector<std::vector<std::string>> rows = {head};
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        const auto& [ca, cb] = pairs[i];
+        const std::string name = ca->config_id == cb->config_id ? ca->label : ca->label + " | " + cb->label;
+        std::vector<std::string> row = {name, config_row_runs(ca), config_row_runs(cb), fmt_percent_stat(ca->test),
+                                        fmt_percent_stat(cb->test), difference_cell(test_diff[i]), fmt_p(test_holm[i])};
+        if (val) row.insert(row.end(), {difference_cell(val_diff[i]), fmt_p(val_holm[i])});
+        row.push_back(!test_diff[i].tested() ? "-" : test_diff[i].paired ? "paired" : "Welch");
+        rows.push_back(row);
+    }
+    std::vector<bool> right(head.size(), true);
+    right[0] = right[1] = right[2] = right.back() = false;
+    out += text_table(rows, right);
+    out += "\ntest acc: test accuracy at each run's chosen epoch, mean ± 95% interval; B - A in points with its 95% "
+           "interval; p: two-sided t-test (paired over the seeds both sides ran on the same data split, else Welch)";
+    out += pairs.size() > 1 ? ", Holm-adjusted over the " + std::to_string(pairs.size()) + " configurations.\n" : ".\n";
+    if (!val)
+        out += "(no validation comparison: " +
+               std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split"
+                                                                                  : "no validation split") +
+               ")\n";
     if (!only_a.empty()) {
         out += "\nonly in A:";
         for (std::size_t i = 0; i < only_a.size(); ++i) out += (i ? ", " : " ") + only_a[i];
@@ -167,11 +205,7 @@ std::string compare_sweeps(const SweepSummary& a, const SweepSummary& b) {
         for (std::size_t i = 0; i < only_b.size(); ++i) out += (i ? ", " : " ") + only_b[i];
         out += "\n";
     }
-    auto best = [](const SweepSummary& s) {
-        return s.configs.empty() ? std::string("-") : s.configs.front().label + " (" + fmt_percent(s.configs.front().rank_value) + " " + s.rank_by + ")";
-    };
-    out += "\nbest in A: " + best(a) + "\nbest in B: " + best(b) + "\n";
-    if (!val) out += "(compared by final test accuracy: " + std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split" : "no validation split") + ")\n";
+    out += "\nA: " + sweep_headline(a) + "\nB: " + sweep_headline(b) + "\n";
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include "data/batcher.h"
 #include "plugin/registry.h"
 #include "soma/random.h"
+#include "train/epoch_choice.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
@@ -37,8 +38,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
 
     using clock = std::chrono::steady_clock;
     const double batches = static_cast<double>(batcher.batches_per_epoch());
-    double best_validation = -1;
-    int epochs_without_improvement = 0;
+    std::vector<double> validation_accuracy;  // per epoch, for the chosen epoch and early stopping
     for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
         EpochMetrics m;
         m.epoch = epoch;
@@ -85,16 +85,17 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         result.train_seconds += m.seconds;
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
         result.samples_per_second = result.train_seconds > 0 ? trained / result.train_seconds : 0;
+        validation_accuracy.push_back(m.validation_accuracy);
+        result.chosen_epoch = choose_epoch(validation_accuracy).index + 1;
+        if (result.chosen_epoch == epoch) result.chosen_confusion = result.confusion;
         if (observer) observer->on_epoch(m, result, session.network());
 
-        if (tc.early_stopping.patience > 0 && !std::isnan(m.validation_accuracy)) {
-            if (m.validation_accuracy > best_validation + tc.early_stopping.min_delta) {
-                best_validation = m.validation_accuracy;
-                epochs_without_improvement = 0;
-            } else if (++epochs_without_improvement >= tc.early_stopping.patience) {
-                result.early_stopped_epoch = epoch;
-                break;
-            }
+        // Stop once `patience` epochs have passed since the score last rose by more than min_delta.
+        if (tc.early_stopping.patience > 0 && !std::isnan(m.validation_accuracy) &&
+            epoch - (choose_epoch(validation_accuracy, tc.early_stopping.min_delta).index + 1) >=
+                tc.early_stopping.patience) {
+            result.early_stopped_epoch = epoch;
+            break;
         }
     }
     return result;

@@ -1,0 +1,91 @@
+// The verdict end to end: real sweeps through the executable, their terminal
+// output, summary.json and report.html. Two names for the same training are
+// never headlined as a winner; a large real difference is.
+#include <gtest/gtest.h>
+
+#include "cli_util.h"
+#include "toolkit/json.h"
+
+namespace soma::test {
+namespace {
+
+// A small sweep on synthetic digits with a validation split; `axis` is the [sweep] line that differs.
+std::string verdict_toml(const std::string& axis, const std::string& seeds = "[1, 2, 3]",
+                         const std::string& validation = "0.2") {
+    return R"(
+[experiment]
+name = "verdict"
+[data]
+dataset = "synthetic"
+synthetic_train = 400
+synthetic_test = 200
+validation = )" + validation + R"(
+[model]
+hidden = [16]
+activation = "relu"
+[training]
+epochs = 3
+batch_size = 32
+threads = 1
+[training.optimizer]
+name = "sgd"
+learning_rate = 0.5
+[training.schedule]
+step_epochs = 100
+[sweep]
+)" + axis + "\n\"training.seed\" = " + seeds + "\n";
+}
+
+TEST(Verdict, TwoNamesForTheSameTrainingAreNeverAWinner) {
+    TempDir t;
+    // A step schedule that steps after epoch 100 is the constant schedule over 3 epochs.
+    write(t.path() / "same.toml", verdict_toml("\"training.schedule.name\" = [\"constant\", \"step\"]"));
+    const Result r = soma("run same.toml --out out --jobs 2", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("verdict: constant and step are not distinguishable on this data"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("paired t-test, p = 1, 3 seeds each"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("gave the same validation accuracy on every seed"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(" is ahead of "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("warning:"), std::string::npos) << r.output;
+    const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
+    EXPECT_FALSE(j.at("verdict").at("leader_significantly_ahead").get<bool>());
+    const std::string html = read(t.path() / "out/report.html");
+    EXPECT_NE(html.find("constant and step are not distinguishable on this data"), std::string::npos);
+    EXPECT_EQ(html.find("class=\"winner\""), std::string::npos);
+}
+
+TEST(Verdict, ALargeRealDifferenceIsNamed) {
+    TempDir t;
+    write(t.path() / "lr.toml", verdict_toml("\"training.optimizer.learning_rate\" = [0.5, 1e-5]"));
+    const Result r = soma("run lr.toml --out out --jobs 2", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("verdict: 0.5 is ahead of 1e-05 on validation accuracy by "), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("paired t-test, p = "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("Test accuracy at the chosen epoch: 0.5 "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("power:"), std::string::npos) << r.output;  // nothing left to estimate
+    const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
+    EXPECT_TRUE(j.at("verdict").at("leader_significantly_ahead").get<bool>());
+    EXPECT_EQ(j.at("configs").at(1).at("vs_leader").at("verdict"), "behind");
+    EXPECT_NE(read(t.path() / "out/report.html").find("class=\"winner\""), std::string::npos);
+}
+
+TEST(Verdict, FewSeedsOrNoValidationSplitAreSaidInTheHeadline) {
+    TempDir t;
+    write(t.path() / "few.toml",
+          verdict_toml("\"training.optimizer.learning_rate\" = [0.5, 1e-5]", "[1, 2]", "0.0"));
+    const Result r = soma("run few.toml --out out --jobs 2", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("warning: Only 2 runs for some configuration"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("warning: No validation split"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("ranked by test accuracy"), std::string::npos) << r.output;
+    const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
+    EXPECT_EQ(j.at("verdict").at("warnings").size(), 2u);
+    const std::string html = read(t.path() / "out/report.html");
+    EXPECT_NE(html.find("<div class=\"warn\">Only 2 runs"), std::string::npos);
+    EXPECT_NE(html.find("<div class=\"warn\">No validation split"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace soma::test
