@@ -271,10 +271,33 @@ TEST(Verdict, SentencesForTwoGroups) {
     w.counts = {5, 5};
     const std::string h = verdict_headline(a, w);
     EXPECT_EQ(h.rfind("relu is ahead of sigmoid on validation accuracy by 1.00 point (95% CI ", 0), 0u) << h;
-    EXPECT_NE(h.find("paired t-test, p = "), std::string::npos) << h;
+    EXPECT_NE(h.find("paired t-test, p"), std::string::npos) << h;
     EXPECT_NE(h.find("5 seeds each"), std::string::npos) << h;
     EXPECT_EQ(power_sentence(a, w), "");
     EXPECT_EQ(versus_leader_cell(a, 1).rfind("behind (p ", 0), 0u);
+}
+
+TEST(Verdict, SentencesForManyGroups) {
+    const VerdictWords w{{"relu,64", "relu,32", "sigmoid,16"}, {5, 5, 5}, "validation accuracy", "configuration"};
+    // Far ahead of both.
+    const std::vector<SeededSample> far = {sample({0.97, 0.972, 0.968, 0.971, 0.969}),
+                                           sample({0.95, 0.951, 0.949, 0.952, 0.948}),
+                                           sample({0.92, 0.921, 0.919, 0.922, 0.918})};
+    std::string h = verdict_headline(compare_with_leader(far, 0), w);
+    EXPECT_EQ(h.rfind("relu,64 is ahead of all 2 other configurations on validation accuracy (paired t-test, "
+                      "Holm-adjusted; the largest p ", 0),
+              0u)
+        << h;
+    EXPECT_NE(h.find("against relu,32, 2.00 points behind; 5 seeds each)."), std::string::npos) << h;
+    // Tied with the runner-up, ahead of the third.
+    const std::vector<SeededSample> tied = {sample({0.953, 0.948, 0.951, 0.950, 0.952}),
+                                            sample({0.950, 0.950, 0.950, 0.950, 0.950}),
+                                            sample({0.92, 0.921, 0.919, 0.922, 0.918})};
+    const LeaderVerdict v = compare_with_leader(tied, 0);
+    h = verdict_headline(v, w);
+    EXPECT_EQ(h, "No configuration is significantly ahead on validation accuracy: relu,64 leads, but cannot be told "
+                 "apart from relu,32 (p = " + fmt_p(v.others[0].p_holm) +
+                     "); it is significantly ahead of sigmoid,16 (paired t-test, Holm-adjusted p; 5 seeds each).");
 }
 
 TEST(Format, PValuesWithTwoSignificantDigits) {

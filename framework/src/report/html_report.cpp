@@ -78,7 +78,7 @@ void ranked_table(std::ostringstream& o, const SweepRecord& sweep, const SweepSu
     for (const std::string& n : names) o << "<th>" << xml_escape(n) << "</th>";
     o << "<th>runs</th>";
     if (val)
-        o << "<th class=\"num\">validation acc &#9660;</th><th class=\"num\">test acc<br>(chosen epoch)</th>"
+        o << "<th class=\"num\">val acc &#9660;</th><th class=\"num\">test acc<br>(chosen epoch)</th>"
              "<th class=\"num\">final test acc</th><th class=\"num\">chosen epoch</th>";
     else
         o << "<th class=\"num\">test acc &#9660;<br>(last epoch)</th>";

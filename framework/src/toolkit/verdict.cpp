@@ -17,6 +17,12 @@ std::string interval(const TTest& t) {
     return "95% CI " + points_value(t.ci_lo) + " to " + points_value(t.ci_hi);
 }
 
+// "p = 0.43", "p < 0.001"
+std::string p_is(double p) {
+    const std::string v = fmt_p(p);
+    return v.rfind("<", 0) == 0 ? "p " + v : "p = " + v;
+}
+
 std::string plural(int n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 // "a (p = 0.43), b (p = 0.61) and 3 more"
@@ -33,7 +39,7 @@ std::string tied_list(const LeaderVerdict& v, const VerdictWords& w) {
     for (std::size_t i = 0; i < shown; ++i) {
         const LeaderComparison& c = *tied[i];
         out += (i == 0 ? "" : (i + 1 == shown && tied.size() == shown ? " and " : ", ")) + w.names[c.group] + " (" +
-               (c.test.tested() ? "p = " + fmt_p(c.p_holm) : "n = " + std::to_string(c.test.n_b)) + ")";
+               (c.test.tested() ? p_is(c.p_holm) : "n = " + std::to_string(c.test.n_b)) + ")";
     }
     if (tied.size() > shown) out += " and " + std::to_string(tied.size() - shown) + " more";
     return out;
@@ -90,17 +96,16 @@ std::string verdict_headline(const LeaderVerdict& v, const VerdictWords& w) {
                    ").";
         if (v.leader_ahead)
             return leader + " is ahead of " + runner + " on " + w.measure + " by " + fmt_points(t.difference) + " (" +
-                   interval(t) + "; " + tests_used(v) + ", p = " + fmt_p(t.p) + ", " + seeds + ").";
+                   interval(t) + "; " + tests_used(v) + ", " + p_is(t.p) + ", " + seeds + ").";
         return leader + " and " + runner + " are not distinguishable on this data (" + w.measure + " " +
-               fmt_points(t.difference) + " apart, " + interval(t) + "; " + tests_used(v) + ", p = " + fmt_p(t.p) +
-               ", " + seeds + ").";
+               fmt_points(t.difference) + " apart, " + interval(t) + "; " + tests_used(v) + ", " + p_is(t.p) + ", " +
+               seeds + ").";
     }
     const int k = static_cast<int>(v.others.size());
     if (v.leader_ahead)
-        return leader + " is ahead of all " + std::to_string(k) + " other " + w.noun + "s on " + w.measure +
-               ": every " + tests_used(v) + " significant after Holm's correction; the closest, " + runner + ", by " +
-               fmt_points(t.difference) + " (" + interval(t) + ", adjusted p = " + fmt_p(closest.p_holm) + "; " +
-               seeds + ").";
+        return leader + " is ahead of all " + std::to_string(k) + " other " + w.noun + "s on " + w.measure + " (" +
+               tests_used(v) + ", Holm-adjusted; the largest " + p_is(closest.p_holm) + ", against " + runner + ", " +
+               fmt_points(t.difference) + " behind; " + seeds + ").";
     std::vector<std::string> beaten;
     for (const LeaderComparison& c : v.others)
         if (c.significant) beaten.push_back(w.names[c.group]);
