@@ -9,31 +9,17 @@
 namespace soma::test {
 namespace {
 
-// A small sweep on synthetic digits with a validation split; `axis` is the [sweep] line that differs.
+// A small sweep on the repository's synthetic digits with a validation
+// split; `axis` is the [sweep] line that differs.
 std::string verdict_toml(const std::string& axis, const std::string& seeds = "[1, 2, 3]",
                          const std::string& validation = "0.2") {
-    return R"(
-[experiment]
-name = "verdict"
-[data]
-dataset = "synthetic"
-synthetic_train = 400
-synthetic_test = 200
-validation = )" + validation + R"(
-[model]
-hidden = [16]
-activation = "relu"
-[training]
-epochs = 3
-batch_size = 32
-threads = 1
-[training.optimizer]
-name = "sgd"
-learning_rate = 0.5
-[training.schedule]
-step_epochs = 100
-[sweep]
-)" + axis + "\n\"training.seed\" = " + seeds + "\n";
+    return "[experiment]\nname = \"verdict\"\ninclude = [\"" SOMA_SOURCE_DIR "/configs/synthetic.toml\"]\n"
+           "[data]\nsynthetic_train = 400\nsynthetic_test = 200\nvalidation = " + validation + "\n"
+           "[model]\nhidden = [16]\nactivation = \"relu\"\n"
+           "[training]\nepochs = 3\nthreads = 1\n"
+           "[training.optimizer]\nname = \"sgd\"\nlearning_rate = 0.5\n"
+           "[training.schedule]\nstep_epochs = 100\n"
+           "[sweep]\n" + axis + "\n\"training.seed\" = " + seeds + "\n";
 }
 
 TEST(Verdict, TwoNamesForTheSameTrainingAreNeverAWinner) {
@@ -77,7 +63,7 @@ TEST(Verdict, FewSeedsOrNoValidationSplitAreSaidInTheHeadline) {
           verdict_toml("\"training.optimizer.learning_rate\" = [0.5, 1e-5]", "[1, 2]", "0.0"));
     const Result r = soma("run few.toml --out out --jobs 2", t.path());
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("warning: Only 2 runs for some configuration"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("warning: Only 2 runs per configuration"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("warning: No validation split"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("ranked by test accuracy"), std::string::npos) << r.output;
     const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);

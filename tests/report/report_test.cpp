@@ -443,7 +443,7 @@ TEST(ReportNoValidation, RankedByTestAccuracyAtTheLastEpochAndSaysSo) {
     // One seed and no validation split: the headline names no winner and both warnings are shown.
     const std::string text = ranked_table_text(dir.path());
     EXPECT_NE(text.find("No configuration is significantly ahead"), std::string::npos) << text;
-    EXPECT_NE(text.find("warning: Only 1 run for some configuration"), std::string::npos) << text;
+    EXPECT_NE(text.find("warning: Only 1 run per configuration"), std::string::npos) << text;
     EXPECT_NE(text.find("warning: No validation split"), std::string::npos) << text;
     EXPECT_NE(html.find("<div class=\"warn\">Only 1 run"), std::string::npos);
     EXPECT_NE(html.find("<div class=\"warn\">No validation split"), std::string::npos);

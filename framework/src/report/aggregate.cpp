@@ -151,10 +151,13 @@ int fewest_seeds(const SweepSummary& s) {
 std::vector<std::string> ranking_warnings(const SweepSummary& s) {
     std::vector<std::string> out;
     const int fewest = fewest_seeds(s);
+    int most = 0;
+    for (const ConfigSummary& c : s.configs) most = std::max(most, stat_of(c.ranked.values).n);
     if (fewest > 0 && fewest < 3 && s.configs.size() > 1)
         out.push_back("Only " + std::to_string(fewest) + (fewest == 1 ? " run" : " runs") +
-                      " for some configuration: with fewer than 3 seeds per configuration a ranking is no evidence "
-                      "(sweep \"training.seed\" = [1, 2, 3, 4, 5]).");
+                      (fewest == most ? " per configuration" : " for some configuration") +
+                      ": with fewer than 3 seeds per configuration a ranking is no evidence (sweep "
+                      "\"training.seed\" = [1, 2, 3, 4, 5]).");
     if (s.rank_by == "test" && fewest > 0)
         out.push_back("No validation split: the epochs are the last ones and the ranking uses the test set, so its "
                       "accuracies are no longer an unbiased estimate for new data (set data.validation = 0.1).");
