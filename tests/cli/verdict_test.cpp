@@ -22,18 +22,28 @@ std::string verdict_toml(const std::string& axis, const std::string& seeds = "[1
            "[sweep]\n" + axis + "\n\"training.seed\" = " + seeds + "\n";
 }
 
+// The output with its lines joined: sentences are wrapped to the terminal's
+// width (100 columns in a pipe), so a phrase may be split over two lines.
+std::string joined(const std::string& output) {
+    std::string s = output;
+    for (char& c : s)
+        if (c == '\n') c = ' ';
+    return s;
+}
+
 TEST(Verdict, TwoNamesForTheSameTrainingAreNeverAWinner) {
     TempDir t;
     // A step schedule that steps after epoch 100 is the constant schedule over 3 epochs.
     write(t.path() / "same.toml", verdict_toml("\"training.schedule.name\" = [\"constant\", \"step\"]"));
     const Result r = soma("run same.toml --out out --jobs 2", t.path());
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("verdict: constant and step are not distinguishable on this data"), std::string::npos)
+    const std::string out = joined(r.output);
+    EXPECT_NE(out.find("verdict: constant and step are not distinguishable on this data"), std::string::npos)
         << r.output;
-    EXPECT_NE(r.output.find("paired t-test, p = 1, 3 seeds each"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("gave the same validation accuracy on every seed"), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find(" is ahead of "), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("warning:"), std::string::npos) << r.output;
+    EXPECT_NE(out.find("paired t-test, p = 1, 3 seeds each"), std::string::npos) << r.output;
+    EXPECT_NE(out.find("gave the same validation accuracy on every seed"), std::string::npos) << r.output;
+    EXPECT_EQ(out.find(" is ahead of "), std::string::npos) << r.output;
+    EXPECT_EQ(out.find("warning:"), std::string::npos) << r.output;
     const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
     EXPECT_FALSE(j.at("verdict").at("leader_significantly_ahead").get<bool>());
     const std::string html = read(t.path() / "out/report.html");
@@ -46,11 +56,12 @@ TEST(Verdict, ALargeRealDifferenceIsNamed) {
     write(t.path() / "lr.toml", verdict_toml("\"training.optimizer.learning_rate\" = [0.5, 1e-5]"));
     const Result r = soma("run lr.toml --out out --jobs 2", t.path());
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("verdict: 0.5 is ahead of 1e-05 on validation accuracy by "), std::string::npos)
+    const std::string out = joined(r.output);
+    EXPECT_NE(out.find("verdict: 0.5 is ahead of 1e-05 on validation accuracy by "), std::string::npos)
         << r.output;
-    EXPECT_NE(r.output.find("paired t-test, p"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("Test accuracy at the chosen epoch: 0.5 "), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("power:"), std::string::npos) << r.output;  // nothing left to estimate
+    EXPECT_NE(out.find("paired t-test, p"), std::string::npos) << r.output;
+    EXPECT_NE(out.find("Test accuracy at the chosen epoch: 0.5 "), std::string::npos) << r.output;
+    EXPECT_EQ(out.find("power:"), std::string::npos) << r.output;  // nothing left to estimate
     const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
     EXPECT_TRUE(j.at("verdict").at("leader_significantly_ahead").get<bool>());
     EXPECT_EQ(j.at("configs").at(1).at("vs_leader").at("verdict"), "behind");
@@ -63,9 +74,10 @@ TEST(Verdict, FewSeedsOrNoValidationSplitAreSaidInTheHeadline) {
           verdict_toml("\"training.optimizer.learning_rate\" = [0.5, 1e-5]", "[1, 2]", "0.0"));
     const Result r = soma("run few.toml --out out --jobs 2", t.path());
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("warning: Only 2 runs per configuration"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("warning: No validation split"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("ranked by test accuracy"), std::string::npos) << r.output;
+    const std::string out = joined(r.output);
+    EXPECT_NE(out.find("warning: Only 2 runs per configuration"), std::string::npos) << r.output;
+    EXPECT_NE(out.find("warning: No validation split"), std::string::npos) << r.output;
+    EXPECT_NE(out.find("ranked by test accuracy"), std::string::npos) << r.output;
     const Json j = read_json_file(t.path() / "out/summary.json", 1 << 20);
     EXPECT_EQ(j.at("verdict").at("warnings").size(), 2u);
     const std::string html = read(t.path() / "out/report.html");

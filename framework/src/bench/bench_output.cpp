@@ -5,6 +5,7 @@
 #include "bench/bench.h"
 #include "toolkit/format.h"
 #include "toolkit/html_page.h"
+#include "toolkit/text_table.h"
 #include "toolkit/svg_chart.h"
 #include "toolkit/verdict.h"
 #include "util/atomic_file.h"
@@ -154,7 +155,7 @@ std::string accuracy_cell(const BenchRow& b) {
 
 }  // namespace
 
-std::string bench_table_text(const BenchResult& r) {
+std::string bench_table_text(const BenchResult& r, std::size_t width) {
     std::vector<std::vector<std::string>> rows = {{"architecture", "params", "FLOPs/sample", "threads",
                                                    "train samples/s", "infer samples/s", "p50 us", "p99 us",
                                                    "peak MB", "test acc"}};
@@ -167,17 +168,20 @@ std::string bench_table_text(const BenchResult& r) {
     const BenchOptions& opt = r.options;
     o << "soma bench: dataset " << opt.data.dataset << " (" << r.train_samples << " train / " << r.test_samples
       << " test), activation " << opt.activation << ", batch " << opt.batch << ", threads " << threads_text(opt)
-      << "\n";
-    o << "FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
+      << ". FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
       << (opt.epochs == 1 ? " epoch" : " epochs") << " after a warm-up epoch; infer: batch 256, inference mode;"
       << " p50/p99: batch-1 latency over " << opt.latency_samples << " samples; peak MB: VmHWM of the measuring process";
     if (opt.accuracy_epochs > 0)
         o << "; test acc after " << opt.accuracy_epochs << " epochs, mean ± 95% interval over seeds " << opt.seed
           << ".." << opt.seed + static_cast<std::uint64_t>(opt.accuracy_seeds) - 1;
-    o << ".\n\n" << text_table(rows, {false, true, true, true, true, true, true, true, true, true});
+    o << ".";
+    std::string out;
+    for (const std::string& line : wrap_text(o.str(), width)) out += line + "\n";
+    out += "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
     const std::string verdict = accuracy_headline(r);
-    if (!verdict.empty()) o << "\naccuracy: " << verdict << "\n";
-    return o.str();
+    if (!verdict.empty())
+        for (const std::string& line : wrap_text("\naccuracy: " + verdict, width)) out += line + "\n";
+    return out;
 }
 
 std::string bench_csv(const BenchResult& r) {

@@ -5,11 +5,26 @@
 // ran on the same data, else Welch's; Holm-adjusted over the configurations).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
 namespace soma {
 
-std::string compare_text(const std::filesystem::path& a, const std::filesystem::path& b);
+// As text for the terminal, tables fitted to width (0 = unlimited).
+std::string compare_text(const std::filesystem::path& a, const std::filesystem::path& b, std::size_t width = 0);
+
+// The same comparison as JSON for scripts: {"a": {path, kind, experiment,
+// configurations, runs}, "b": {...}, "kind": "runs" | "sweeps", ...}. Two
+// runs add "measures" [{"measure", "a", "b", "difference"}] (accuracies as
+// fractions) and "settings" [{"setting", "a", "b"}] (TOML text, null = not
+// set); two sweeps add "metric" ("chosen_test_accuracy"),
+// "validation_compared", "configurations" [{"configuration", "a", "b"
+// ({"mean", "std", "ci_lo", "ci_hi", "n"}: the test figure),
+// "test_difference" ({"difference", "ci_lo", "ci_hi", "p" (Holm-adjusted),
+// "test": "paired" | "welch" | null}), "a_validation", "b_validation",
+// "validation_difference" (when both have a validation split),
+// "a_final_test", ...}], "only_in_a", "only_in_b", "headline_a", "headline_b".
+std::string compare_json(const std::filesystem::path& a, const std::filesystem::path& b);
 
 }  // namespace soma

@@ -6,6 +6,7 @@
 #include "config/sweep_id.h"
 #include "toolkit/format.h"
 #include "toolkit/json.h"
+#include "toolkit/text_table.h"
 #include "toolkit/verdict.h"
 #include "train/epoch_choice.h"
 
@@ -253,14 +254,22 @@ std::string ranking_intro(const SweepRecord& sweep, const SweepSummary& summary)
     return out;
 }
 
-std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary) {
+std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary, std::size_t width) {
     const bool val = summary.rank_by == "validation";
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> head = {"#", "configuration", "runs"};
-    if (val) head.insert(head.end(), {"val acc", "sd", "test acc", "sd", "final test acc", "epoch"});
-    else head.insert(head.end(), {"test acc", "sd"});
-    head.insert(head.end(), {"train s", "params", "vs #1"});
-    rows.push_back(head);
+    TextTable t;
+    // The figures' cells ("94.77 ± 0.44%") may wrap at their spaces, so
+    // that the table fits a terminal of 100 columns.
+    t.columns = {{"#", true}, {"configuration", false, true}, {"runs", false, true}};
+    if (val)
+        t.columns.insert(t.columns.end(), {{"val acc", true, true},
+                                           {"sd", true},
+                                           {"test acc", true, true},
+                                           {"sd", true},
+                                           {"final test acc", true, true},
+                                           {"epoch", true, true}});
+    else
+        t.columns.insert(t.columns.end(), {{"test acc", true, true}, {"sd", true}});
+    t.columns.insert(t.columns.end(), {{"train s", true, true}, {"params", true}, {"vs #1", false, true}});
     std::string failures;
     for (std::size_t i = 0; i < summary.configs.size(); ++i) {
         const ConfigSummary& c = summary.configs[i];
@@ -272,21 +281,22 @@ std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary) {
         else
             r.insert(r.end(), {fmt_percent_stat(c.test), fmt_fixed(100 * c.test.std, 2)});
         r.insert(r.end(), {fmt_stat(c.train_seconds, 1), fmt_count(c.parameters.mean), versus_leader(summary, i)});
-        rows.push_back(r);
+        t.rows.push_back(std::move(r));
         std::string errors = config_errors(sweep, c);
         if (!errors.empty()) failures += "  " + c.label + ": " + errors + "\n";
     }
-    std::string out = ranking_intro(sweep, summary) + "\n\n";
-    out += "verdict: " + sweep_headline(summary) + "\n";
+    auto wrapped = [&](const std::string& prefix, const std::string& text) {
+        std::string lines;
+        for (const std::string& line : wrap_text(prefix + text, width)) lines += line + "\n";
+        return lines;
+    };
+    std::string out = wrapped("", ranking_intro(sweep, summary)) + "\n";
+    out += wrapped("verdict: ", sweep_headline(summary));
     const std::string power = sweep_power_note(summary);
-    if (!power.empty()) out += "power: " + power + "\n";
-    for (const std::string& w : ranking_warnings(summary)) out += "warning: " + w + "\n";
-    out += "\n";
-    std::vector<bool> right(rows.front().size(), true);
-    right[1] = right[2] = false;
-    right.back() = false;
-    out += text_table(rows, right);
-    out += "\n" + table_legend(summary) + "\n";
+    if (!power.empty()) out += wrapped("power: ", power);
+    for (const std::string& w : ranking_warnings(summary)) out += wrapped("warning: ", w);
+    out += "\n" + render_text_table(t, width);
+    out += "\n" + wrapped("", table_legend(summary));
     if (!failures.empty()) out += "\nfailed runs:\n" + failures;
     return out;
 }

@@ -10,6 +10,7 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "train/epoch_choice.h"
+#include "train/epoch_choice.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
@@ -17,6 +18,76 @@
 #include "util/startup.h"
 
 namespace soma {
+
+namespace {
+
+// The batches of one epoch, through the session.
+struct EpochTotals {
+    double loss_sum = 0;
+    long correct = 0, seen = 0;
+    bool diverged = false;  // the loss became NaN or infinite
+    double seconds = 0;     // training time (evaluation excluded)
+};
+
+// One epoch of shuffled mini-batches; stops at the first non-finite loss.
+EpochTotals train_epoch(TrainingSession& session, Batcher& batcher, const TrainingConfig& tc, int epoch,
+                        std::vector<float>& x, std::vector<std::int32_t>& labels, TrainObserver* observer) {
+    using clock = std::chrono::steady_clock;
+    const double batches = static_cast<double>(batcher.batches_per_epoch());
+    EpochTotals totals;
+    batcher.start_epoch(epoch);
+    std::size_t done = 0;
+    const auto start = clock::now();
+    while (int b = batcher.next(x.data(), labels.data())) {
+        const double progress = (epoch - 1) + (static_cast<double>(done) + 1) / batches;
+        LossResult r = session.step(x.data(), labels.data(), b, lr_factor(tc.schedule, progress, tc.epochs));
+        if (done == 0 && epoch == 1 && trace_startup())
+            std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
+                         milliseconds_since_start());
+        if (!std::isfinite(r.loss_sum)) {
+            totals.diverged = true;
+            break;
+        }
+        totals.loss_sum += r.loss_sum;
+        totals.correct += r.correct;
+        totals.seen += b;
+        ++done;
+        if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), totals.loss_sum / totals.seen);
+    }
+    totals.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    return totals;
+}
+
+// The epoch's metrics: its training totals, then the validation and test
+// sets evaluated (the test set's confusion matrix into result).
+EpochMetrics evaluate_epoch(TrainingSession& session, const Dataset& data, int epoch, const EpochTotals& totals,
+                            RunResult& result) {
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.seconds = totals.seconds;
+    m.train_loss = totals.loss_sum / static_cast<double>(totals.seen);
+    m.train_accuracy = static_cast<double>(totals.correct) / static_cast<double>(totals.seen);
+    m.samples_per_second = m.seconds > 0 ? static_cast<double>(totals.seen) / m.seconds : 0;
+
+    const Evaluation v = session.evaluate(data.validation);
+    m.validation_loss = v.loss;
+    m.validation_accuracy = v.accuracy;
+    const Evaluation t = session.evaluate(data.test, &result.confusion);
+    m.test_loss = t.loss;
+    m.test_accuracy = t.accuracy;
+    return m;
+}
+
+// Early stopping: whether `patience` epochs have passed since the selection
+// score (epoch_choice.h: the same rule that chooses the epoch) last rose by
+// more than min_delta.
+bool should_stop(const EarlyStoppingConfig& c, const std::vector<double>& validation_accuracy) {
+    if (c.patience <= 0 || validation_accuracy.empty() || std::isnan(validation_accuracy.back())) return false;
+    const int epoch = static_cast<int>(validation_accuracy.size());
+    return epoch - (choose_epoch(validation_accuracy, c.min_delta).index + 1) >= c.patience;
+}
+
+}  // namespace
 
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
                 TrainObserver* observer) {
@@ -36,51 +107,15 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
     Batcher batcher(data.train, data.features(), tc.batch_size, derive_seed(tc.seed, 77), /*shuffle=*/true);
     if (observer) observer->on_start(session.network(), tc.epochs, batcher.batches_per_epoch());
 
-    using clock = std::chrono::steady_clock;
-    const double batches = static_cast<double>(batcher.batches_per_epoch());
     std::vector<double> validation_accuracy;  // per epoch, for the chosen epoch and early stopping
     for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
-        EpochMetrics m;
-        m.epoch = epoch;
-        batcher.start_epoch(epoch);
-        double loss_sum = 0;
-        long correct = 0, seen = 0;
-        std::size_t done = 0;
-        bool diverged = false;
-        const auto start = clock::now();
-        while (int b = batcher.next(x.data(), labels.data())) {
-            const double progress = (epoch - 1) + (static_cast<double>(done) + 1) / batches;
-            LossResult r = session.step(x.data(), labels.data(), b, lr_factor(tc.schedule, progress, tc.epochs));
-            if (done == 0 && epoch == 1 && trace_startup())
-                std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
-                             milliseconds_since_start());
-            if (!std::isfinite(r.loss_sum)) {
-                diverged = true;
-                break;
-            }
-            loss_sum += r.loss_sum;
-            correct += r.correct;
-            seen += b;
-            ++done;
-            if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), loss_sum / seen);
-        }
-        m.seconds = std::chrono::duration<double>(clock::now() - start).count();
-        if (diverged) {
+        const EpochTotals totals = train_epoch(session, batcher, tc, epoch, x, labels, observer);
+        if (totals.diverged) {
             result.status = RunStatus::diverged;
             result.diverged_epoch = epoch;
             break;
         }
-        m.train_loss = loss_sum / static_cast<double>(seen);
-        m.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-        m.samples_per_second = m.seconds > 0 ? static_cast<double>(seen) / m.seconds : 0;
-
-        const Evaluation v = session.evaluate(data.validation);
-        m.validation_loss = v.loss;
-        m.validation_accuracy = v.accuracy;
-        const Evaluation t = session.evaluate(data.test, &result.confusion);
-        m.test_loss = t.loss;
-        m.test_accuracy = t.accuracy;
-
+        const EpochMetrics m = evaluate_epoch(session, data, epoch, totals, result);
         result.epochs.push_back(m);
         result.train_seconds += m.seconds;
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
@@ -90,10 +125,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         if (result.chosen_epoch == epoch) result.chosen_confusion = result.confusion;
         if (observer) observer->on_epoch(m, result, session.network());
 
-        // Stop once `patience` epochs have passed since the score last rose by more than min_delta.
-        if (tc.early_stopping.patience > 0 && !std::isnan(m.validation_accuracy) &&
-            epoch - (choose_epoch(validation_accuracy, tc.early_stopping.min_delta).index + 1) >=
-                tc.early_stopping.patience) {
+        if (should_stop(tc.early_stopping, validation_accuracy)) {
             result.early_stopped_epoch = epoch;
             break;
         }
