@@ -85,5 +85,30 @@ TEST(Verdict, FewSeedsOrNoValidationSplitAreSaidInTheHeadline) {
     EXPECT_NE(html.find("<div class=\"warn\">No validation split"), std::string::npos);
 }
 
+// soma bench --accuracy trains each architecture once per seed: 3 by
+// default, --seeds N otherwise; the table and the verdict say over how many.
+TEST(Verdict, BenchAccuracyOverSeeds) {
+    TempDir t;
+    const std::string archs = "bench 784-8-10 784-16-10 --dataset synthetic --epochs 1 --accuracy 2 --threads 1 ";
+    Result r = soma(archs + "--out three", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::string out = joined(r.output);
+    EXPECT_NE(out.find("test acc after 2 epochs, mean ± 95% interval over seeds 1..3"), std::string::npos) << out;
+    EXPECT_NE(out.find("accuracy: "), std::string::npos) << out;
+    Json j = read_json_file(t.path() / "three/bench.json", 1 << 20);
+    EXPECT_EQ(j.at("accuracy_seeds"), 3);
+    for (const Json& row : j.at("rows")) EXPECT_EQ(row.at("test_accuracies").size(), 3u) << row.dump();
+
+    r = soma(archs + "--seeds 2 --out two", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    out = joined(r.output);
+    EXPECT_NE(out.find("over seeds 1..2"), std::string::npos) << out;
+    EXPECT_NE(out.find("With 2 seeds per architecture this is no evidence: use --seeds 3 or more."),
+              std::string::npos)
+        << out;
+    j = read_json_file(t.path() / "two/bench.json", 1 << 20);
+    for (const Json& row : j.at("rows")) EXPECT_EQ(row.at("test_accuracies").size(), 2u) << row.dump();
+}
+
 }  // namespace
 }  // namespace soma::test
