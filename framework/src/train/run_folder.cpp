@@ -8,6 +8,7 @@
 
 #include "model/trained_model.h"
 #include "nn/network.h"
+#include "train/epoch_choice.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -21,6 +22,15 @@ std::string csv_number(double v) {
     s.precision(6);
     s << v;
     return s.str();
+}
+
+// A flat classes x classes matrix as rows.
+std::vector<std::vector<double>> matrix_rows(const std::vector<int>& flat, int classes) {
+    std::vector<std::vector<double>> rows;
+    for (int t = 0; t < classes && flat.size() == static_cast<std::size_t>(classes) * classes; ++t)
+        rows.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(t) * classes,
+                          flat.begin() + static_cast<std::ptrdiff_t>(t + 1) * classes);
+    return rows;
 }
 
 }  // namespace
@@ -93,6 +103,16 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
             (std::isnan(s.best_validation_accuracy) || m.validation_accuracy > s.best_validation_accuracy))
             s.best_validation_accuracy = m.validation_accuracy, s.best_validation_epoch = m.epoch;
     }
+    std::vector<double> validation;
+    for (const EpochMetrics& m : r.epochs) validation.push_back(m.validation_accuracy);
+    const EpochChoice chosen = choose_epoch(validation);
+    if (chosen.index >= 0) {
+        const EpochMetrics& c = r.epochs[static_cast<std::size_t>(chosen.index)];
+        s.chosen_epoch = c.epoch;
+        s.chosen_validation_accuracy = chosen.score;
+        s.chosen_test_accuracy = c.test_accuracy;
+        s.chosen_test_loss = c.test_loss;
+    }
     if (!r.epochs.empty()) {
         const EpochMetrics& last = r.epochs.back();
         s.test_accuracy = last.test_accuracy;
@@ -109,9 +129,9 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
     s.optimizer = info.optimizer;
     s.loss = info.loss;
     s.classes = r.classes;
-    for (int t = 0; t < r.classes && !r.confusion.empty(); ++t)
-        s.confusion.emplace_back(r.confusion.begin() + static_cast<std::ptrdiff_t>(t) * r.classes,
-                                 r.confusion.begin() + static_cast<std::ptrdiff_t>(t + 1) * r.classes);
+    s.confusion = matrix_rows(r.confusion, r.classes);
+    if (s.chosen_epoch > 0 && r.chosen_epoch == s.chosen_epoch) s.chosen_confusion = matrix_rows(r.chosen_confusion, r.classes);
+    else if (s.chosen_epoch > 0 && s.chosen_epoch == s.epochs) s.chosen_confusion = s.confusion;
     s.provenance = info.provenance;
     return s;
 }
@@ -171,21 +191,20 @@ void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net
             unsynced_.push_back(dir_ / file);
     };
     save(model_last_file, ModelSelection::last);
-    // The first epoch with the highest validation accuracy, as summary.json's best_validation_epoch.
-    if (with_validation_ && m.validation_accuracy > best_validation_) {
-        best_validation_ = m.validation_accuracy;
-        save(model_best_file, ModelSelection::best);
-    }
+    // The epoch validation chooses (train/epoch_choice.h), as summary.json's chosen_epoch.
+    if (with_validation_ && m.epoch == r.chosen_epoch) save(model_best_file, ModelSelection::best);
 }
 
 // The final files durably, summary.json last: its presence marks the run finished.
-void RunWriter::finish(const RunResult& result) {
+RunSummary RunWriter::finish(const RunResult& result) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(result.epochs, with_validation_));
     for (const auto& file : unsynced_) sync_file(file);
     SummaryInfo info = info_;
     info.provenance.threads = result.threads;
     info.provenance.ended = utc_now();
-    write_file_atomic(dir_ / "summary.json", summary_json(result, info));
+    const RunSummary summary = run_summary(result, info);
+    write_file_atomic(dir_ / "summary.json", run_summary_text(summary));
+    return summary;
 }
 
 }  // namespace soma

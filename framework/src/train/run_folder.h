@@ -2,7 +2,7 @@
 // per epoch, rewritten whole after each), summary.json (written last: its
 // presence marks a finished run), model-last.soma (the last epoch's network)
 // and, with a validation split, model-best.soma (the network at the epoch
-// chosen on validation). Every file is written to a temporary name and
+// chosen on validation, train/epoch_choice.h). Every file is written to a temporary name and
 // renamed, so none is ever half-written.
 #pragma once
 
@@ -63,8 +63,8 @@ public:
     RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info, const Registry& registry);
     void on_start(const Network& net, int epochs, std::size_t batches_per_epoch) override;
     void on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) override;
-    // Writes summary.json (and syncs the model files); call after train().
-    void finish(const RunResult& result);
+    // Writes summary.json (and syncs the model files); call after train(). Returns the summary written.
+    RunSummary finish(const RunResult& result);
     const std::filesystem::path& dir() const { return dir_; }
 
 private:
@@ -77,7 +77,6 @@ private:
     bool with_validation_;
     SummaryInfo info_;
     ModelFile model_;  // the description and provenance, set at the start; tensors per write
-    double best_validation_ = -1;
     std::vector<std::filesystem::path> unsynced_;
 };
 
