@@ -268,10 +268,14 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
         write_text(run_dir / "metrics.csv", metrics_csv(result.epochs, o.validation));
         write_text(run_dir / "summary.json", summary_json(result, info));
 
-        write_model_file(run_dir / model_last_file, fake_model(units, r.seed));
+        ModelFile last = fake_model(units, r.seed);
+        last.description.epoch = last.description.epochs = static_cast<int>(result.epochs.size());
+        write_model_file(run_dir / model_last_file, last);
         if (o.validation) {  // the chosen epoch's model: other weights than the last epoch's
             ModelFile best = fake_model(units, r.seed + 100);
             best.description.selection = ModelSelection::best;
+            best.description.epoch = result.chosen_epoch;
+            best.description.epochs = static_cast<int>(result.epochs.size());
             write_model_file(run_dir / model_best_file, best);
         }
     }

@@ -15,8 +15,11 @@
 #include "toolkit/json.h"
 #include "experiment/sweep_runner.h"
 #include "report/neuron_images.h"
+#include "model/model_file.h"
 #include "report/report.h"
 #include "toolkit/png.h"
+#include "train/run_folder.h"
+#include "train/run_summary.h"
 
 namespace soma {
 namespace {
@@ -319,7 +322,7 @@ TEST_F(ReportTest, NeuronPicturesArePngDataUris) {
     const std::string prefix = "data:image/png;base64,";
     std::size_t count = 0;
     for (std::size_t p = html.find(prefix); p != std::string::npos; p = html.find(prefix, p + 1)) ++count;
-    EXPECT_EQ(count, 64u);  // the best run has 64 hidden neurons; at most 64 are drawn
+    EXPECT_EQ(count, 64u) << html.substr(html.find("What the first hidden layer"), 400);  // the best run has 64 hidden neurons; at most 64 are drawn
     std::size_t start = html.find(prefix) + prefix.size();
     std::string png = base64_decode(html.substr(start, html.find('"', start) - start));
     ASSERT_GT(png.size(), 33u);

@@ -65,6 +65,10 @@ struct Recorder : TrainObserver {
 struct Both : TrainObserver {
     TrainObserver *a, *b;
     Both(TrainObserver* x, TrainObserver* y) : a(x), b(y) {}
+    void on_start(const Network& n, int epochs, std::size_t batches) override {
+        a->on_start(n, epochs, batches);
+        b->on_start(n, epochs, batches);
+    }
     void on_epoch(const EpochMetrics& m, const RunResult& r, Network& n) override {
         a->on_epoch(m, r, n);
         b->on_epoch(m, r, n);
@@ -86,6 +90,7 @@ TEST(ChosenEpoch, TheRunFolderKeepsItsWeightsConfusionAndTestFigure) {
     std::filesystem::remove_all(dir);
     SummaryInfo info;
     info.test_samples = 200;
+    info.loss = e.training.loss;
     info.rows = data.rows;
     info.cols = data.cols;
     RunWriter writer(dir, e, info, test::registry());
