@@ -40,6 +40,14 @@ std::vector<double> log_ticks(const std::vector<double>& values) {
     return ticks;
 }
 
+// The architectures measured under load, "a, b"; "" when none was.
+std::string loaded_architectures(const BenchResult& r) {
+    std::string names;
+    for (const BenchRow& b : r.rows)
+        if (under_load(r, b)) names += (names.empty() ? "" : ", ") + b.architecture;
+    return names;
+}
+
 bool any_accuracy(const BenchResult& r) {
     for (const BenchRow& row : r.rows)
         if (std::isfinite(row.test_accuracy)) return true;
@@ -136,7 +144,14 @@ std::string bench_table_text(const BenchResult& r, std::size_t width) {
     o << ".";
     std::string out;
     for (const std::string& line : wrap_text(o.str(), width)) out += line + "\n";
-    return out + "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
+    out += "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
+    if (const std::string loaded = loaded_architectures(r); !loaded.empty())
+        for (const std::string& line : wrap_text("Measured under load (other processes held CPUs their threads "
+                                                 "needed; slower and noisier than on an idle machine): " +
+                                                     loaded + ".",
+                                                 width))
+            out += line + "\n";
+    return out;
 }
 
 std::string bench_csv(const BenchResult& r) {
@@ -162,7 +177,13 @@ std::string bench_html(const BenchResult& r) {
       << " training / " << fmt_count(r.test_samples) << " test samples), activation <code>"
       << xml_escape(opt.activation) << "</code>, training batch " << opt.batch << ", threads "
       << xml_escape(threads_text(opt)) << ".<br>Machine: " << xml_escape(r.machine) << ", " << r.cores
-      << (r.cores == 1 ? " core" : " cores") << "; " << xml_escape(r.date) << ".</p>\n";
+      << (r.cores == 1 ? " core" : " cores") << ", load average " << fmt_fixed(r.load_average, 2)
+      << " at the start; " << xml_escape(r.date) << ".</p>\n";
+    if (const std::string loaded = loaded_architectures(r); !loaded.empty())
+        o << "<div class=\"warn\">Measured under load: <b>" << xml_escape(loaded)
+          << "</b>. Other processes were running on CPUs these measurements' threads needed, so their numbers are "
+             "slower and noisier than on an idle machine; the rows are marked <i>under load</i>. Measure again "
+             "on an idle machine before comparing them.</div>\n";
 
     // Headline: the fastest to train, and the most accurate when measured.
     const BenchRow* fastest = nullptr;
@@ -193,7 +214,11 @@ std::string bench_html(const BenchResult& r) {
         const BenchRow& b = r.rows[i];
         const double frac = top > 0 ? b.train_samples_per_second / top : 0;
         o << "<tr" << (&b == fastest ? " class=\"winner\"" : "") << " title=\"" << xml_escape(b.network) << "\"><td>"
-          << "<code>" << xml_escape(b.architecture) << "</code></td><td class=\"num\">"
+          << "<code>" << xml_escape(b.architecture) << "</code>"
+          << (under_load(r, b) ? " <i>under load (" + std::to_string(b.busy_cpus) + " of " +
+                                     std::to_string(r.cores) + " CPUs busy)</i>"
+                               : std::string())
+          << "</td><td class=\"num\">"
           << fmt_count(static_cast<double>(b.parameters)) << "</td><td class=\"num\">" << fmt_count(b.flops)
           << "</td><td class=\"num\">" << b.threads << "</td><td class=\"num rankcell\"><span class=\"bar\" "
           << "style=\"width:" << fmt_fixed(100 * frac, 1) << "%\"></span><span class=\"barval\">"
