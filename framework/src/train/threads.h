@@ -35,8 +35,10 @@ int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, i
 // default spins 300,000 times before sleeping (milliseconds on current x86,
 // whose pause instruction takes tens of cycles): on an idle machine the
 // partner thread arrives long before that, but when another process holds a
-// CPU the spinner burns the time slice the partner needs, and 2 threads ran
-// 784-100-10 14-75x slower than 1 (README, "Threads"). kBoundedSpinCount is
+// CPU the spinner burns the time slice the partner needs: on the 2-core VM
+// at load 12-14, 2 threads ran 784-100-10 batch 32 13-78x slower than 1
+// (epoch 16-90 s against 1.2 s); at load 15-21 over 100x, where the bounded
+// spin took 1.44 s against 1.12 s (README, "Threads"). kBoundedSpinCount is
 // libgomp's own count for an oversubscribed machine: tens of microseconds,
 // enough for the gaps between the primitives of one step, then sleep.
 // libgomp reads the policy from the environment once, when it loads, so it
