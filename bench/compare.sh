@@ -52,7 +52,13 @@ want_all() { [[ $SECTIONS == all ]]; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/soma_compare.XXXXXX")
 BURNER=
-stop_burner() { [[ -n $BURNER ]] && kill "$BURNER" 2> /dev/null && wait "$BURNER" 2> /dev/null; BURNER=; }
+stop_burner() {  # the killed loop's status is no failure of the script
+    if [[ -n $BURNER ]]; then
+        kill "$BURNER" 2> /dev/null || true
+        wait "$BURNER" 2> /dev/null || true
+    fi
+    BURNER=
+}
 trap 'stop_burner; rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/v"
 # Only the build's plugins, unless a row asks for more; threads unset.

@@ -92,19 +92,27 @@ TEST(Architecture, ExactCounts) {
     EXPECT_EQ(m.layers[1].activation, "relu");
 }
 
-TEST(Bench, TinySyntheticRunWritesEveryOutput) {
+// A bench of `architectures` on synthetic data with the built plugins, 1
+// thread, written under the test folder `name`.
+BenchOptions synthetic_bench(const std::vector<std::string>& architectures, int train, int test,
+                             const std::string& name) {
     BenchOptions o;
-    o.architectures = {parse_architecture("784-16-16-10"), parse_architecture("784-8-10")};
+    for (const std::string& a : architectures) o.architectures.push_back(parse_architecture(a));
     o.data.dataset = "synthetic";
-    o.data.synthetic_train = 256;
-    o.data.synthetic_test = 64;
-    o.batch = 32;
+    o.data.synthetic_train = train;
+    o.data.synthetic_test = test;
     o.threads = 1;
+    o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
+    o.out = temp_dir(name) / "out";
+    return o;
+}
+
+TEST(Bench, TinySyntheticRunWritesEveryOutput) {
+    BenchOptions o = synthetic_bench({"784-16-16-10", "784-8-10"}, 256, 64, "tiny");
+    o.batch = 32;
     o.epochs = 2;
     o.accuracy_epochs = 2;
     o.latency_samples = 300;
-    o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
-    o.out = temp_dir("tiny") / "out";
     std::ostringstream log;
     const BenchResult r = run_bench(o, log);
     const BenchPaths p = write_bench_outputs(r);
@@ -243,16 +251,9 @@ TEST(Bench, ABusyMachineIsWarnedAbout) {
     const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     const test::Burners burners(cpus);  // every CPU busy with another process
     ASSERT_EQ(burners.started(), cpus);
-    BenchOptions o;
-    o.architectures = {parse_architecture("784-8-10")};
-    o.data.dataset = "synthetic";
-    o.data.synthetic_train = 64;
-    o.data.synthetic_test = 16;
-    o.threads = 1;
+    BenchOptions o = synthetic_bench({"784-8-10"}, 64, 16, "busy");
     o.epochs = 1;
     o.latency_samples = 10;
-    o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
-    o.out = temp_dir("busy") / "out";
     std::ostringstream log;
     const BenchResult r = run_bench(o, log);
     ASSERT_EQ(r.rows.size(), 1u);

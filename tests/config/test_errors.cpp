@@ -300,7 +300,7 @@ TEST_F(ConfigTest, AKeyInTheWrongTableIsPointedToItsPlace) {
     // The parameters are those of the optimizer the file names.
     EXPECT_ERROR_AT(error_of("[training]\nbeta1 = 0.9\n[training.optimizer]\nname = \"adam\"\n"), 2, 1,
                     "unknown key 'beta1' in [training] (did you mean training.optimizer.beta1?)");
-    // A key with the same name in two tables: both are offered.
+    // A key of another table, written in the wrong one: that table's.
     EXPECT_ERROR_AT(error_of("[output]\nseed = 1\n"), 2, 1,
                     "unknown key 'seed' in [output] (did you mean training.seed?)");
 }
