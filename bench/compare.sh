@@ -19,7 +19,13 @@
 # evaluation excluded, so samples/s ratios are ratios of epoch seconds.
 # Timings on a shared machine are noisy: read the table, do not gate on it.
 #
-# Environment: REPS (5), EPOCHS (3 per run; epoch 1 is dropped).
+# Threads under load: the rows "... under load" run 1 thread, 2 threads and
+# the default with a CPU-burning process (a shell loop this script starts and
+# stops) holding one core, as a build or another run would.
+#
+# Environment: REPS (5), EPOCHS (3 per run; epoch 1 is dropped), SECTIONS
+# ("all", or "threads" for the training and threads rows alone, idle and
+# under load).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,8 +46,20 @@ done
     echo "compare.sh: Fashion-MNIST missing in $FASHION (soma data fetch fashion-mnist)" >&2; exit 2; }
 (( EPOCHS >= 2 )) || { echo "compare.sh: EPOCHS must be >= 2" >&2; exit 2; }
 
+SECTIONS=${SECTIONS:-all}
+[[ $SECTIONS == all || $SECTIONS == threads ]] || { echo "compare.sh: SECTIONS must be all or threads" >&2; exit 2; }
+want_all() { [[ $SECTIONS == all ]]; }
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/soma_compare.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+BURNER=
+stop_burner() {  # the killed loop's status is no failure of the script
+    if [[ -n $BURNER ]]; then
+        kill "$BURNER" 2> /dev/null || true
+        wait "$BURNER" 2> /dev/null || true
+    fi
+    BURNER=
+}
+trap 'stop_burner; rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/v"
 # Only the build's plugins, unless a row asks for more; threads unset.
 export SOMA_PLUGIN_PATH=
@@ -94,8 +112,8 @@ ref_epochs() {  # ARCH BATCH
                     if (v["epoch"] >= 2) print v["seconds"], v["ip_seconds"]}' "$TMP/ref.log"
 }
 
-run_variant() {  # VARIANT ARCH BATCH
-    local key="$2_b$3" lines
+run_variant() {  # VARIANT ARCH BATCH [SERIES-PREFIX]
+    local key="${4:-}$2_b$3" lines
     case $1 in
         soma1) soma_epochs "$2" "$3" 1 | add "soma1_$key" ;;
         soma2) soma_epochs "$2" "$3" 2 | add "soma2_$key" ;;
@@ -126,6 +144,28 @@ for ((rep = 0; rep < REPS; rep++)); do
     done
 done
 
+# ---- 1b. threads with another busy process -------------------------------------
+# The shapes where the default may choose 2 threads; the burner holds a core
+# from before the first run to after the last.
+BUSY_SHAPES=("784-100-10 32" "784-100-10 256")
+BUSY_VARIANTS=(soma1 soma2 auto)
+( while :; do :; done ) &
+BURNER=$!
+sleep 1  # in the run queue before the first choice is made
+load_busy=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((rep = 0; rep < REPS; rep++)); do
+    log "threads under load: repetition $((rep + 1))/$REPS"
+    for shape in "${BUSY_SHAPES[@]}"; do
+        read -r arch batch <<< "$shape"
+        for ((k = 0; k < ${#BUSY_VARIANTS[@]}; k++)); do
+            run_variant "${BUSY_VARIANTS[(k + rep) % ${#BUSY_VARIANTS[@]}]}" "$arch" "$batch" busy_ ||
+                log "  (a run failed)"
+        done
+    done
+done
+stop_burner
+
+if want_all; then
 # ---- 2. sweeps: --jobs 2 against --jobs 1 ------------------------------------
 SWEEP=$ROOT/experiments/sigmoid_vs_relu.toml
 sweep_ok=1
@@ -230,6 +270,7 @@ alloc_max=$(awk '/ batch [0-9]+: soma / {for (i = 1; i <= NF; i++) if ($i == "so
                  END {print n ? m + 0 : "nan"}' "$TMP/alloc.log")
 alloc_onednn=$(awk '/inside oneDNN execute/ {for (i = 1; i <= NF; i++) if ($i == "execute") {s += $(i+1); n++}}
                     END {if (n) printf "%.1f", s / n; else print "nan"}' "$TMP/alloc.log")
+fi  # want_all
 
 elapsed=$(( ($(now_ns) - start_all) / 1000000000 ))
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -268,6 +309,17 @@ for shape in "${SHAPES[@]}"; do
     row "default threads: epoch s / best of 1 and 2 threads, $arch batch $batch" "$(calc "$au / $best")" x "<= 1.05x" "<=" 1.05 \
         "default $(calc "$au" 4) s, 1 thread $(calc "$s1" 4) s, 2 threads $(calc "$s2" 4) s"
 done
+# Under load the default may be at most 1/0.9 = 1.111x slower than the best fixed choice.
+for shape in "${BUSY_SHAPES[@]}"; do
+    read -r arch batch <<< "$shape"
+    key="busy_${arch}_b$batch"
+    s1=$(median "soma1_$key"); s2=$(median "soma2_$key"); au=$(median "auto_$key")
+    best=$(calc "($s1 < $s2) ? $s1 : $s2" 6)
+    row "default threads under load (1 core burning): epoch s / best of 1 and 2, $arch batch $batch" \
+        "$(calc "$au / $best")" x "<= 1.111x (>= 0.9x the speed)" "<=" 1.111 \
+        "default $(calc "$au" 4) s, 1 thread $(calc "$s1" 4) s, 2 threads $(calc "$s2" 4) s (2 / 1: $(calc "$s2 / $s1" 2)x, n=$(count "auto_$key"))"
+done
+if want_all; then
 j1=$(median sweep_jobs1); j2=$(median sweep_jobs2)
 row "sweep sigmoid_vs_relu (10 runs) wall time --jobs 1 / --jobs 2" "$(calc "$j1 / $j2" 2)" x ">= 1.8x" ">=" 1.8 \
     "jobs 1 $(calc "$j1 / 1000" 2) s, jobs 2 $(calc "$j2 / 1000" 2) s$( ((sweep_ok)) || echo '; some sweep runs FAILED')"
@@ -301,12 +353,13 @@ row "peak RSS, soma bench 784-16-16-10 on fashion-mnist" "$(calc "$bm_peak" 1)" 
     "VmHWM read by the measuring child itself at the end"
 row "allocations per steady-state step (soma's own)" "$alloc_max" "" "0" "==" 0 \
     "test_train_alloc $alloc_status; oneDNN's own inside dnnl_primitive_execute: $alloc_onednn per step (excluded)"
+fi  # want_all
 
 echo "soma compare: $(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | awk -F': +' '/^Model name/ {print $2; exit}'), $(nproc) cores"
 src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD/CMakeCache.txt" 2> /dev/null)
 rev=$(git -C "${src:-$ROOT}" rev-parse --short HEAD 2> /dev/null || echo "not a git checkout")
 echo "build: $BUILD from ${src:-?} ($rev); $REPS repetitions, $EPOCHS epochs per run; ${elapsed} s"
-echo "load average (1/5/15 min) at start: $load_start, at end: $load_end (other work on the machine slows 2-thread and 2-job rows most)"
+echo "load average (1/5/15 min) at start: $load_start, at end: $load_end, at the start of the rows under load: $load_busy (other work on the machine slows 2-thread and 2-job rows most)"
 echo
 echo "| measure | value | target | result | detail |"
 echo "| --- | --- | --- | --- | --- |"

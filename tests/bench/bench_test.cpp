@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "support/burner.h"
 #include "config/config_error.h"
 #include "util/error.h"
 
@@ -91,20 +92,28 @@ TEST(Architecture, ExactCounts) {
     EXPECT_EQ(m.layers[1].activation, "relu");
 }
 
-TEST(Bench, TinySyntheticRunWritesEveryOutput) {
+// A bench of `architectures` on synthetic data with the built plugins, 1
+// thread, written under the test folder `name`.
+BenchOptions synthetic_bench(const std::vector<std::string>& architectures, int train, int test,
+                             const std::string& name) {
     BenchOptions o;
-    o.architectures = {parse_architecture("784-16-16-10"), parse_architecture("784-8-10")};
+    for (const std::string& a : architectures) o.architectures.push_back(parse_architecture(a));
     o.data.dataset = "synthetic";
-    o.data.synthetic_train = 256;
-    o.data.synthetic_test = 64;
-    o.batch = 32;
+    o.data.synthetic_train = train;
+    o.data.synthetic_test = test;
     o.threads = 1;
+    o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
+    o.out = temp_dir(name) / "out";
+    return o;
+}
+
+TEST(Bench, TinySyntheticRunWritesEveryOutput) {
+    BenchOptions o = synthetic_bench({"784-16-16-10", "784-8-10"}, 256, 64, "tiny");
+    o.batch = 32;
     o.epochs = 2;
     o.accuracy_epochs = 2;
     o.accuracy_seeds = 3;
     o.latency_samples = 300;
-    o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
-    o.out = temp_dir("tiny") / "out";
     std::ostringstream log;
     const BenchResult r = run_bench(o, log);
     const BenchPaths p = write_bench_outputs(r);
@@ -253,6 +262,61 @@ TEST(Bench, ChildErrorsNameTheArchitecture) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("sigmoid"), std::string::npos) << e.what();  // did you mean
     }
+}
+
+TEST(Bench, RowsMeasuredUnderLoadAreMarked) {
+    BenchResult r;
+    r.cores = 2;
+    r.load_average = 1.5;
+    r.options.out = temp_dir("marked");
+    for (const char* text : {"784-8-10", "784-16-10"}) {
+        BenchRow row;
+        row.architecture = text;
+        row.threads = 1;
+        r.rows.push_back(row);
+    }
+    r.rows[0].busy_cpus = 1;  // one thread, one CPU left to it: not under load
+    r.rows[1].busy_cpus = 2;  // both CPUs busy with other work
+    EXPECT_FALSE(under_load(r, r.rows[0]));
+    EXPECT_TRUE(under_load(r, r.rows[1]));
+    r.rows[0].threads = 2;  // two threads need both CPUs
+    EXPECT_TRUE(under_load(r, r.rows[0]));
+    r.rows[0].threads = 1;
+
+    const std::string html = bench_html(r);
+    EXPECT_NE(html.find("load average 1.50 at the start"), std::string::npos);
+    EXPECT_NE(html.find("Measured under load: <b>784-16-10</b>"), std::string::npos);
+    EXPECT_NE(html.find("<code>784-16-10</code> <i>under load (2 of 2 CPUs busy)</i>"), std::string::npos);
+    EXPECT_EQ(html.find("<code>784-8-10</code> <i>under load"), std::string::npos);
+    EXPECT_NE(bench_table_text(r).find("slower and noisier than on an idle machine): 784-16-10."),
+              std::string::npos);
+
+    const BenchResult j = parse_bench_json(bench_json(r), "bench.json");
+    EXPECT_EQ(j.load_average, 1.5);
+    EXPECT_EQ(j.rows[1].busy_cpus, 2);
+    EXPECT_TRUE(under_load(j, j.rows[1]));
+
+    // Nothing under load: no mark.
+    r.rows[1].busy_cpus = 0;
+    EXPECT_EQ(bench_html(r).find("under load"), std::string::npos);
+    EXPECT_EQ(bench_table_text(r).find("under load"), std::string::npos);
+}
+
+TEST(Bench, ABusyMachineIsWarnedAbout) {
+    const int cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+    const test::Burners burners(cpus);  // every CPU busy with another process
+    ASSERT_EQ(burners.started(), cpus);
+    BenchOptions o = synthetic_bench({"784-8-10"}, 64, 16, "busy");
+    o.epochs = 1;
+    o.latency_samples = 10;
+    std::ostringstream log;
+    const BenchResult r = run_bench(o, log);
+    ASSERT_EQ(r.rows.size(), 1u);
+    EXPECT_GE(r.rows[0].busy_cpus, cpus);
+    EXPECT_TRUE(under_load(r, r.rows[0]));
+    EXPECT_NE(log.str().find("warning: the machine was busy while 784-8-10 was measured (load "), std::string::npos)
+        << log.str();
+    EXPECT_NE(log.str().find("warning: 1 of 1 architectures measured under load"), std::string::npos) << log.str();
 }
 
 // ---- bench files -----------------------------------------------------------

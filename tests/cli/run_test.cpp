@@ -64,6 +64,25 @@ TEST(Cli, SameSeedSameMetrics) {
     EXPECT_EQ(strip_time(read(t.path() / "a/metrics.csv")), strip_time(read(t.path() / "b/metrics.csv")));
 }
 
+// The training child waits at OpenMP barriers for a bounded spin, unless the
+// user chose a policy: libgomp shows what it read with OMP_DISPLAY_ENV.
+TEST(Cli, TrainingChildGetsABoundedOpenMpWait) {
+    TempDir t;
+    write(t.path() / "tiny.toml", kSynthetic);
+    const std::string bounded = "GOMP_SPINCOUNT = '" + std::to_string(1000) + "'";
+    Result r = soma("run tiny.toml --out a", t.path(), {}, "OMP_DISPLAY_ENV=verbose");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find(bounded), std::string::npos) << r.output;
+    r = soma("run tiny.toml --out b", t.path(), {}, "OMP_DISPLAY_ENV=verbose OMP_WAIT_POLICY=active");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find(bounded), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("OMP_WAIT_POLICY = 'ACTIVE'"), std::string::npos) << r.output;
+    r = soma("run tiny.toml --out c", t.path(), {}, "OMP_DISPLAY_ENV=verbose GOMP_SPINCOUNT=7");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find(bounded), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("GOMP_SPINCOUNT = '7'"), std::string::npos) << r.output;
+}
+
 TEST(Cli, MissingDatasetPrintsTheFetchCommand) {
     TempDir t;
     write(t.path() / "m.toml", "[data]\ndataset = \"mnist\"\n[model]\nhidden = [16]\n");

@@ -193,4 +193,118 @@ TEST_F(ConfigTest, ErrorsInIncludedFilesNameThatFile) {
               shown("pieces/base.toml") + ":3:14: training.batch_size: expected an integer >= 1, got -4");
 }
 
+// The errors a file raises: each one of a ConfigErrorList, else the one.
+std::vector<ConfigError> ConfigTest_errors(const std::function<void()>& load_it) {
+    try {
+        load_it();
+    } catch (const ConfigErrorList& list) {
+        return list.errors();
+    } catch (const ConfigError& e) {
+        return {e};
+    }
+    ADD_FAILURE() << "expected a ConfigError, got none";
+    return {};
+}
+
+TEST_F(ConfigTest, EveryMistakeOfAFileAtOnce) {
+    const std::string text =
+        "[data]\n"                          // 1
+        "validation = \"0.1\"\n"           // 2
+        "[model]\n"                         // 3
+        "hidden = [16, 0, -1]\n"            // 4
+        "activation = \"sigmod\"\n"        // 5
+        "[training]\n"                      // 6
+        "epoch = 3\n"                       // 7
+        "batch_size = 0\n"                  // 8
+        "[output]\n"                        // 9
+        "save_weights = 1\n";               // 10
+    write("exp.toml", text);
+    const auto errors = ConfigTest_errors([&] { load("exp.toml"); });
+    std::vector<std::string> seen;
+    for (const ConfigError& e : errors) seen.push_back(std::to_string(e.line) + ":" + std::to_string(e.column));
+    EXPECT_EQ(seen, (std::vector<std::string>{"2:14", "4:15", "4:18", "5:14", "7:1", "8:14", "10:16"}));
+    ASSERT_EQ(errors.size(), 7u);
+    EXPECT_EQ(errors[4].reason, "unknown key 'epoch' in [training] (did you mean 'epochs'?)");
+
+    // One message, headed by the count, one error a line, in file order; the
+    // ConfigError parts are the first error's.
+    const ConfigError e = error_of(text);
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("7 errors in " + shown("exp.toml") + ":\n  " + shown("exp.toml") +
+                             ":2:14: data.validation: expected a number, got a string\n  " + shown("exp.toml") +
+                             ":4:15: model.hidden[1]: expected an integer in 1..100000, got 0\n",
+                         0),
+              0u)
+        << what;
+    EXPECT_NE(what.find("\n  " + shown("exp.toml") + ":10:16: output.save_weights: expected a boolean"),
+              std::string::npos);
+    EXPECT_EQ(e.line, 2);
+    EXPECT_EQ(e.column, 14);
+}
+
+TEST_F(ConfigTest, EveryLayerIsChecked) {
+    write("exp.toml", "[[model.layers]]\nunits = 0\n[[model.layers]]\nunits = 4\nactivation = \"Relu\"\n"
+                      "[[model.layers]]\nunit = 4\n");
+    const auto errors = ConfigTest_errors([&] { load("exp.toml"); });
+    ASSERT_EQ(errors.size(), 3u);
+    EXPECT_EQ(errors[0].reason, "model.layers[0].units: expected an integer in 1..100000, got 0");
+    EXPECT_EQ(errors[1].line, 5);
+    EXPECT_EQ(errors[1].reason.rfind("unknown activation 'Relu' (did you mean 'relu'?); known: ", 0), 0u)
+        << errors[1].reason;
+    EXPECT_EQ(errors[2].reason, "unknown key 'unit' in [[model.layers]] (did you mean 'units'?)");
+}
+
+TEST_F(ConfigTest, AMistakeDoesNotMakeUpOthers) {
+    // A file path of the wrong type is read as "", which is not a missing file;
+    // a validation of the wrong type is not a missing validation split.
+    const auto idx = ConfigTest_errors([&] {
+        write("exp.toml", "[data]\ndataset = \"idx\"\ntrain_images = 3\ntrain_labels = \"b\"\n"
+                          "test_images = \"c\"\ntest_labels = \"d\"\n");
+        load("exp.toml");
+    });
+    ASSERT_EQ(idx.size(), 1u);
+    EXPECT_EQ(idx[0].reason, "data.train_images: expected a string, got an integer");
+    const auto patience = ConfigTest_errors([&] {
+        write("exp.toml", "[data]\nvalidation = \"x\"\n[training.early_stopping]\npatience = 2\n");
+        load("exp.toml");
+    });
+    ASSERT_EQ(patience.size(), 1u);
+    EXPECT_EQ(patience[0].reason, "data.validation: expected a number, got a string");
+}
+
+TEST_F(ConfigTest, ManyMistakesAreCounted) {
+    std::string text = "[training]\n";
+    for (int i = 0; i < 25; ++i) text += "zzzzzzzz" + std::to_string(i) + " = 1\n";
+    const std::string what = error_of(text).what();
+    EXPECT_EQ(what.rfind("25 errors in " + shown("exp.toml") + ":\n", 0), 0u) << what;
+    EXPECT_NE(what.find(":21:1: unknown key 'zzzzzzzz19' in [training]\n  and 5 more"), std::string::npos) << what;
+    EXPECT_EQ(what.find("zzzzzzzz20"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SuggestionsAcrossCase) {
+    EXPECT_ERROR_AT(error_of("[training]\nEpochs = 3\n"), 2, 1,
+                    "unknown key 'Epochs' in [training] (did you mean 'epochs'?)");
+    EXPECT_ERROR_AT(error_of("[training]\nloss = \"MSE\"\n"), 2, 8,
+                    "training.loss: expected one of cross_entropy, mse, got 'MSE' (did you mean 'mse'?)");
+    const ConfigError e = error_of("[model]\nhidden = [4]\nactivation = \"Relu\"\n");
+    EXPECT_EQ(e.reason.rfind("unknown activation 'Relu' (did you mean 'relu'?); known: ", 0), 0u) << e.reason;
+}
+
+TEST_F(ConfigTest, AKeyInTheWrongTableIsPointedToItsPlace) {
+    EXPECT_ERROR_AT(error_of("[training]\nlearning_rat = 0.1\n"), 2, 1,
+                    "unknown key 'learning_rat' in [training] (did you mean training.optimizer.learning_rate?)");
+    EXPECT_ERROR_AT(error_of("[training]\nlearning_rate = 0.1\n"), 2, 1,
+                    "unknown key 'learning_rate' in [training] (did you mean training.optimizer.learning_rate?)");
+    EXPECT_ERROR_AT(error_of("[model]\nepochs = 3\n"), 2, 1,
+                    "unknown key 'epochs' in [model] (did you mean training.epochs?)");
+    EXPECT_ERROR_AT(error_of("validation = 0.1\n"), 1, 1,
+                    "unknown key 'validation' at the top level (did you mean data.validation?)");
+    // The parameters are those of the optimizer the file names.
+    EXPECT_ERROR_AT(error_of("[training]\nbeta1 = 0.9\n[training.optimizer]\nname = \"adam\"\n"), 2, 1,
+                    "unknown key 'beta1' in [training] (did you mean training.optimizer.beta1?)");
+    // A key of another table, written in the wrong one: that table's.
+    EXPECT_ERROR_AT(error_of("[output]\nseed = 1\n"), 2, 1,
+                    "unknown key 'seed' in [output] (did you mean training.seed?)");
+}
+
 }  // namespace soma::test

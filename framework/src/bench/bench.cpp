@@ -22,6 +22,7 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "train/session.h"
+#include "train/machine_load.h"
 #include "train/threads.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -342,16 +343,21 @@ BenchResult run_bench(const BenchOptions& options, std::ostream& log) {
     result.machine = cpu_model();
     result.cores = static_cast<int>(std::thread::hardware_concurrency());
     result.date = utc_now();
+    result.load_average = sample_machine_load(1).load_average;
+    int loaded = 0;
     for (const Architecture& a : options.architectures) {
         log << "measuring " << a.text << " ..." << std::flush;
         int train_samples = 0, test_samples = 0;
         BenchRow r;
+        const MachineLoad before = sample_machine_load();
         try {
             r = measure_in_child(options, a, train_samples, test_samples);
         } catch (...) {
             log << " failed\n" << std::flush;
             throw;
         }
+        const MachineLoad after = sample_machine_load();
+        r.busy_cpus = std::max(before.others_running, after.others_running);
         r.architecture = a.text;
         r.parameters = architecture_parameters(a);
         r.flops = architecture_flops(a);
@@ -362,9 +368,26 @@ BenchResult run_bench(const BenchOptions& options, std::ostream& log) {
         std::snprintf(line, sizeof line, " %.0f samples/s training, p50 %.1f us\n", r.train_samples_per_second,
                       r.latency_p50_us);
         log << line << std::flush;
+        if (under_load(result, r)) {
+            ++loaded;
+            const MachineLoad& busier = before.others_running >= after.others_running ? before : after;
+            log << "warning: the machine was busy while " << a.text << " was measured (" << busier.describe()
+                << ", " << r.threads << (r.threads == 1 ? " thread" : " threads")
+                << " measuring): its numbers are slower and noisier than on an idle machine\n"
+                << std::flush;
+        }
         result.rows.push_back(std::move(r));
     }
+    if (loaded > 0)
+        log << "warning: " << loaded << " of " << result.rows.size()
+            << " architectures measured under load (marked in bench.html); measure again on an idle machine to "
+               "compare them\n"
+            << std::flush;
     return result;
+}
+
+bool under_load(const BenchResult& result, const BenchRow& row) {
+    return row.busy_cpus > std::max(0, result.cores - std::max(1, row.threads));
 }
 
 }  // namespace soma

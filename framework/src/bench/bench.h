@@ -67,6 +67,9 @@ struct BenchRow {
     std::vector<double> test_accuracies;  // one per seed (seed, seed + 1, ...); empty unless measured
     int accuracy_epochs = 0;
     std::vector<double> epoch_samples_per_second;  // every epoch, warm-up first
+    // CPUs other processes were running on just before and just after this
+    // architecture was measured (the larger; MachineLoad::others_running).
+    int busy_cpus = 0;
 
     Stat accuracy() const { return stat_of(test_accuracies); }
 };
@@ -78,7 +81,13 @@ struct BenchResult {
     int cores = 0;
     std::string date;     // UTC, ISO 8601
     int train_samples = 0, test_samples = 0;
+    double load_average = 0;  // 1-minute load average when the bench began
 };
+
+// Whether other processes held CPUs that this row's threads needed
+// (busy_cpus > cores - threads): its numbers are slower and noisier than on
+// an idle machine, and bench.html marks it.
+bool under_load(const BenchResult& result, const BenchRow& row);
 
 // Reads a bench file: a [bench] table (architectures = [...], batch, threads,
 // dataset, accuracy_epochs, activation, epochs, latency_samples, out) and an

@@ -20,6 +20,14 @@ std::string threads_text(const BenchOptions& o) {
 
 std::string fmt_mb(double v) { return fmt_fixed(v, 1); }
 
+// The architectures measured under load, "a, b"; "" when none was.
+std::string loaded_architectures(const BenchResult& r) {
+    std::string names;
+    for (const BenchRow& b : r.rows)
+        if (under_load(r, b)) names += (names.empty() ? "" : ", ") + b.architecture;
+    return names;
+}
+
 bool any_accuracy(const BenchResult& r) {
     for (const BenchRow& row : r.rows)
         if (!row.test_accuracies.empty()) return true;
@@ -181,6 +189,12 @@ std::string bench_table_text(const BenchResult& r, std::size_t width) {
     const std::string verdict = accuracy_headline(r);
     if (!verdict.empty())
         for (const std::string& line : wrap_text("\naccuracy: " + verdict, width)) out += line + "\n";
+    if (const std::string loaded = loaded_architectures(r); !loaded.empty())
+        for (const std::string& line : wrap_text("Measured under load (other processes held CPUs their threads "
+                                                 "needed; slower and noisier than on an idle machine): " +
+                                                     loaded + ".",
+                                                 width))
+            out += line + "\n";
     return out;
 }
 
@@ -208,7 +222,13 @@ std::string bench_html(const BenchResult& r) {
       << " training / " << fmt_count(r.test_samples) << " test samples), activation <code>"
       << xml_escape(opt.activation) << "</code>, training batch " << opt.batch << ", threads "
       << xml_escape(threads_text(opt)) << ".<br>Machine: " << xml_escape(r.machine) << ", " << r.cores
-      << (r.cores == 1 ? " core" : " cores") << "; " << xml_escape(r.date) << ".</p>\n";
+      << (r.cores == 1 ? " core" : " cores") << ", load average " << fmt_fixed(r.load_average, 2)
+      << " at the start; " << xml_escape(r.date) << ".</p>\n";
+    if (const std::string loaded = loaded_architectures(r); !loaded.empty())
+        o << "<div class=\"warn\">Measured under load: <b>" << xml_escape(loaded)
+          << "</b>. Other processes were running on CPUs these measurements' threads needed, so their numbers are "
+             "slower and noisier than on an idle machine; the rows are marked <i>under load</i>. Measure again "
+             "on an idle machine before comparing them.</div>\n";
 
     // Headline: the fastest to train; the most accurate only when it is significantly so.
     const BenchRow* fastest = nullptr;
@@ -234,7 +254,11 @@ std::string bench_html(const BenchResult& r) {
         const BenchRow& b = r.rows[i];
         const double frac = top > 0 ? b.train_samples_per_second / top : 0;
         o << "<tr" << (&b == fastest ? " class=\"winner\"" : "") << " title=\"" << xml_escape(b.network) << "\"><td>"
-          << "<code>" << xml_escape(b.architecture) << "</code></td><td class=\"num\">"
+          << "<code>" << xml_escape(b.architecture) << "</code>"
+          << (under_load(r, b) ? " <i>under load (" + std::to_string(b.busy_cpus) + " of " +
+                                     std::to_string(r.cores) + " CPUs busy)</i>"
+                               : std::string())
+          << "</td><td class=\"num\">"
           << fmt_count(static_cast<double>(b.parameters)) << "</td><td class=\"num\">" << fmt_count(b.flops)
           << "</td><td class=\"num\">" << b.threads << "</td><td class=\"num rankcell\"><span class=\"bar\" "
           << "style=\"width:" << fmt_fixed(100 * frac, 1) << "%\"></span><span class=\"barval\">"

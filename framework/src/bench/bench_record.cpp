@@ -25,6 +25,7 @@ void row_fields(Io& io, R& b) {
     io.numbers("test_accuracies", b.test_accuracies, 0.0, 1.0);
     io.integer("accuracy_epochs", b.accuracy_epochs, 0, max_int);
     io.numbers("epoch_samples_per_second", b.epoch_samples_per_second, 0.0);
+    io.integer("busy_cpus", b.busy_cpus, 0, max_int);
 }
 
 template <class Io, class R>
@@ -32,6 +33,7 @@ void result_fields(Io& io, R& r) {
     io.text("date", r.date);
     io.text("machine", r.machine);
     io.integer("cores", r.cores, 0, max_int);
+    io.number("load_average", r.load_average, 0.0);
     io.text("dataset", r.options.data.dataset);
     io.integer("train_samples", r.train_samples, 0, max_int);
     io.integer("test_samples", r.test_samples, 0, max_int);
@@ -44,6 +46,9 @@ void result_fields(Io& io, R& r) {
     io.integer("seed", r.options.seed, 0, std::numeric_limits<std::int64_t>::max());
     io.integer("latency_samples", r.options.latency_samples, 0, max_int);
     io.note("flops_per_sample", "2 x multiply-adds of one forward pass (biases and activations not counted)");
+    io.note("busy_cpus",
+            "CPUs other processes were running on just before and after the row was measured (the larger); rows "
+            "with more than cores - threads were measured under load");
     io.note("peak_memory_mb",
             "VmHWM of the child process that loaded the data and measured the architecture, 2^20 bytes");
     io.records("rows", r.rows, [](auto& sub, auto& row) { row_fields(sub, row); });

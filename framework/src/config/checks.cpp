@@ -43,17 +43,50 @@ std::string check_choice(const Node& value, const std::string& path, const std::
     fail(value.pos, msg);
 }
 
-void check_known_keys(const Node& table, const std::string& schema_path, const std::string& label) {
+std::string key_suggestion(const std::string& key, const std::string& table_path,
+                           const std::vector<std::string>& known, const std::vector<std::string>& elsewhere) {
+    // A key of this table, told apart by case only: nothing is closer.
+    for (const auto& k : known)
+        if (same_ignoring_case(k, key)) return " (did you mean '" + k + "'?)";
+    // Keys of other tables, by their last part.
+    std::vector<std::string> other, last;
+    for (const auto& path : elsewhere) {
+        const auto parts = split_dotted(path);
+        std::vector<std::string> parent(parts.begin(), parts.end() - 1);
+        if (dotted(parent) == table_path) continue;
+        other.push_back(path);
+        last.push_back(parts.back());
+    }
+    auto paths_ending = [&](const std::string& name) {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < other.size() && out.size() < 3; ++i)
+            if (same_ignoring_case(last[i], name)) out.push_back(other[i]);
+        return out;
+    };
+    auto phrase = [](const std::vector<std::string>& paths) {
+        std::string s = paths.front();
+        for (std::size_t i = 1; i < paths.size(); ++i) s += (i + 1 == paths.size() ? " or " : ", ") + paths[i];
+        return " (did you mean " + s + "?)";
+    };
+    // The key itself, written in the wrong table.
+    if (const auto exact = paths_ending(key); !exact.empty()) return phrase(exact);
+    if (const std::string close = closest_name(key, known); !close.empty()) return " (did you mean '" + close + "'?)";
+    if (const std::string close = closest_name(key, last); !close.empty()) return phrase(paths_ending(close));
+    return "";
+}
+
+void check_known_keys(const Node& table, const std::string& schema_path, const std::string& label,
+                      const std::vector<std::string>& elsewhere) {
     const auto& known = known_keys(schema_path);
+    ConfigErrors errors;
     for (const auto& [key, value] : table.entries) {
         bool ok = false;
         for (const auto& k : known) ok = ok || k == key;
         if (ok) continue;
-        std::string msg = "unknown key '" + key + "' " + label;
-        const std::string close = closest_name(key, known);
-        if (!close.empty()) msg += " (did you mean '" + close + "'?)";
-        fail(value.key_pos, msg);
+        errors.add(ConfigError(value.key_pos, "unknown key '" + key + "' " + label +
+                                                  key_suggestion(key, schema_path, known, elsewhere)));
     }
+    errors.throw_if_any();
 }
 
 std::string child_path(const std::string& path, const std::string& key) {

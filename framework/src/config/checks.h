@@ -24,9 +24,19 @@ std::int64_t check_integer(const Node& value, const std::string& path, std::int6
 // A string naming one of `allowed`, with the closest one suggested.
 std::string check_choice(const Node& value, const std::string& path, const std::vector<std::string>& allowed);
 
-// Fails on a key of `table` that is not in known_keys(schema_path); `label`
-// names the table in the message ("[training]", "[[model.layers]]").
-void check_known_keys(const Node& table, const std::string& schema_path, const std::string& label);
+// Fails on the keys of `table` that are not in known_keys(schema_path), all
+// of them at once (a ConfigErrorList when several); `label` names the table
+// in the message ("in [training]", "in [[model.layers]]"). Each gets the
+// closest suggestion, case aside: a key of this table ("did you mean
+// 'epochs'?"), else a key of another table, as its whole dotted path from
+// `elsewhere` ("did you mean training.optimizer.learning_rate?").
+void check_known_keys(const Node& table, const std::string& schema_path, const std::string& label,
+                      const std::vector<std::string>& elsewhere = {});
+
+// The suggestion check_known_keys gives for `key` in the table at
+// `table_path` whose keys are `known`: " (did you mean ...?)" or "".
+std::string key_suggestion(const std::string& key, const std::string& table_path,
+                           const std::vector<std::string>& known, const std::vector<std::string>& elsewhere);
 
 // "a.b" from a path and a key ("b" when the path is empty).
 std::string child_path(const std::string& path, const std::string& key);

@@ -22,34 +22,55 @@ namespace {
 constexpr std::int64_t max_units = 100000;
 
 // One table of the document, possibly absent (then every key has its default).
+// With `errors` set, a bad value is recorded there and its default used, so
+// that one pass finds every mistake of the file.
 struct Section {
     const Node* table = nullptr;
     std::string path;  // "training", "model.layers[0]"
+    ConfigErrors* errors = nullptr;
+    const std::vector<std::string>* elsewhere = nullptr;  // see check_keys
+
+    // The table `t` at `path`, recording errors where this one does.
+    Section child(const Node* t, std::string child_path_) const { return {t, std::move(child_path_), errors, elsewhere}; }
 
     const Node* get(const std::string& key) const { return table ? table->find(key) : nullptr; }
     std::string at(const std::string& key) const { return child_path(path, key); }
 
+    // f(), or `def` when f fails and the failure is recorded.
+    template <class T, class F>
+    T kept(F&& f, T def) const {
+        return errors ? errors->attempt(std::forward<F>(f), std::move(def)) : f();
+    }
+
     std::string string(const std::string& key, std::string def, bool non_empty = false) const {
         const Node* v = get(key);
         if (!v) return def;
-        expect_type(*v, Node::Type::string, at(key));
-        if (non_empty && v->string.empty()) fail(v->pos, at(key) + ": expected a non-empty string");
-        return v->string;
+        return kept(
+            [&] {
+                expect_type(*v, Node::Type::string, at(key));
+                if (non_empty && v->string.empty()) fail(v->pos, at(key) + ": expected a non-empty string");
+                return v->string;
+            },
+            def);
     }
     std::int64_t integer(const std::string& key, std::int64_t def, std::int64_t min,
                          std::int64_t max = std::numeric_limits<int>::max()) const {
         const Node* v = get(key);
-        return v ? check_integer(*v, at(key), min, max) : def;
+        return v ? kept([&] { return check_integer(*v, at(key), min, max); }, def) : def;
     }
     bool boolean(const std::string& key, bool def) const {
         const Node* v = get(key);
         if (!v) return def;
-        expect_type(*v, Node::Type::boolean, at(key));
-        return v->boolean;
+        return kept(
+            [&] {
+                expect_type(*v, Node::Type::boolean, at(key));
+                return v->boolean;
+            },
+            def);
     }
     std::string choice(const std::string& key, std::string def, const std::vector<std::string>& allowed) const {
         const Node* v = get(key);
-        return v ? check_choice(*v, at(key), allowed) : def;
+        return v ? kept([&] { return check_choice(*v, at(key), allowed); }, def) : def;
     }
     // A name from an enum's table (refused with the list and the closest name otherwise).
     template <class E, std::size_t N>
@@ -63,19 +84,50 @@ struct Section {
         if (s.empty()) return s;
         return std::filesystem::absolute(v->dir / s).lexically_normal().string();
     }
+    // Checks that the keys of this table are known; `elsewhere` (when set)
+    // are the dotted paths of the whole document, for a key written in the
+    // wrong table.
+    void check_keys(const std::string& schema_path, const std::string& label) const {
+        if (!table) return;
+        kept([&] { return (check_known_keys(*table, schema_path, label, elsewhere ? *elsewhere : none()), 0); }, 0);
+    }
+
+private:
+    static const std::vector<std::string>& none() {
+        static const std::vector<std::string> empty;
+        return empty;
+    }
 };
 
-// The table at top-level `key`, checked to be a table with known keys.
-Section section(const Node& root, const std::string& key) {
-    Section s{root.find(key), key};
+// Every dotted path this document may set: the schema's, and the parameters
+// of the optimizer it names (so that learning_rate written under [training]
+// is pointed to training.optimizer.learning_rate).
+std::vector<std::string> document_paths(const Node& root, const Registry& registry) {
+    std::vector<std::string> out = settable_paths();
+    std::string optimizer = TrainingConfig{}.optimizer.name;
+    const Node* training = root.find("training");
+    const Node* opt = training && training->is_table() ? training->find("optimizer") : nullptr;
+    const Node* name = opt && opt->is_table() ? opt->find("name") : nullptr;
+    if (name && name->type == Node::Type::string && registry.has(Kind::optimizer, name->string))
+        optimizer = name->string;
+    if (registry.has(Kind::optimizer, optimizer))
+        for (const ParamSpec& p : registry.feature(Kind::optimizer, optimizer).info.params)
+            out.push_back("training.optimizer." + p.name);
+    return out;
+}
+
+// The table at top-level `key` of the document `top` stands for, checked to
+// be a table with known keys.
+Section section(const Section& top, const std::string& key) {
+    Section s = top.child(top.get(key), key);
     if (s.table) {
         expect_type(*s.table, Node::Type::table, key);
-        check_known_keys(*s.table, key, "in [" + key + "]");
+        s.check_keys(key, "in [" + key + "]");
     }
     return s;
 }
 
-std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry& registry,
+std::vector<std::filesystem::path> load_plugin_paths(const Section& root, Registry& registry,
                                                      const PluginPermission& permission) {
     std::vector<std::filesystem::path> out;
     const Section plugins = section(root, "plugins");
@@ -100,15 +152,17 @@ std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry&
     return out;
 }
 
-DataConfig read_data(const Node& root) {
+DataConfig read_data(const Section& root) {
     const Section s = section(root, "data");
+    const std::size_t before = s.errors->size();
     DataConfig d;
     d.dataset = s.choice("dataset", d.dataset, dataset_names());
     d.train_images = s.file_path("train_images");
     d.train_labels = s.file_path("train_labels");
     d.test_images = s.file_path("test_images");
     d.test_labels = s.file_path("test_labels");
-    if (d.dataset == "idx") {
+    // After a mistake above, a file read as "" is not a missing file.
+    if (d.dataset == "idx" && s.errors->size() == before) {
         std::vector<std::string> missing;
         if (d.train_images.empty()) missing.push_back("train_images");
         if (d.train_labels.empty()) missing.push_back("train_labels");
@@ -170,7 +224,26 @@ void read_activation(const Registry& registry, const Section& s, const std::stri
     params = check_plugin_params(registry, Kind::activation, name, p, s.at(params_key));
 }
 
-ModelConfig read_model(const Node& root, const Registry& registry) {
+// One [[model.layers]] entry; its first mistake ends it (a layer whose
+// units are misspelt or invalid would only add "needs units" to the real error).
+LayerConfig read_layer(const Registry& registry, const Section& l) {
+    expect_type(*l.table, Node::Type::table, l.path);
+    check_known_keys(*l.table, "model.layers", "in [[model.layers]]", l.elsewhere ? *l.elsewhere : settable_paths());
+    const Node& t = *l.table;
+    LayerConfig layer;
+    layer.pos = t.pos;
+    if (const Node* type = l.get("type"))
+        layer.type = check_plugin_name(registry, Kind::layer, *type, l.at("type"));
+    else if (!registry.has(Kind::layer, layer.type))
+        fail(t.pos, unknown_name_message("layer", layer.type, registry.names(Kind::layer)) + " (the default type)");
+    const Node* units = l.get("units");
+    layer.units = units ? static_cast<int>(check_integer(*units, l.at("units"), 1, max_units)) : 0;
+    read_activation(registry, l, "activation", "activation_params", "", layer.activation, layer.activation_params);
+    layer.params = layer_params(registry, layer.type, layer.units, l.get("params"), l.path, t.pos, units);
+    return layer;
+}
+
+ModelConfig read_model(const Section& root, const Registry& registry) {
     const Section s = section(root, "model");
     ModelConfig m;
     const Node* hidden = s.get("hidden");
@@ -188,27 +261,16 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
         for (std::size_t i = 0; i < layers->items.size(); ++i) {
             const Node& t = layers->items[i];
             const std::string path = "model.layers[" + std::to_string(i) + "]";
-            expect_type(t, Node::Type::table, path);
-            check_known_keys(t, "model.layers", "in [[model.layers]]");
-            const Section l{&t, path};
-            LayerConfig layer;
-            layer.pos = t.pos;
-            if (const Node* type = l.get("type"))
-                layer.type = check_plugin_name(registry, Kind::layer, *type, l.at("type"));
-            else if (!registry.has(Kind::layer, layer.type))
-                fail(t.pos, unknown_name_message("layer", layer.type, registry.names(Kind::layer)) +
-                                " (the default type)");
-            layer.units = static_cast<int>(l.integer("units", 0, 1, max_units));
-            read_activation(registry, l, "activation", "activation_params", "", layer.activation,
-                            layer.activation_params);
-            layer.params =
-                layer_params(registry, layer.type, layer.units, l.get("params"), path, t.pos, l.get("units"));
-            m.layers.push_back(std::move(layer));
+            // A layer's mistakes do not hide the next layer's.
+            s.kept([&] { return (m.layers.push_back(read_layer(registry, s.child(&t, path))), 0); }, 0);
         }
     } else {
         std::string activation;
         Params activation_params;
-        read_activation(registry, s, "activation", "activation_params", "sigmoid", activation, activation_params);
+        s.kept([&] {
+            read_activation(registry, s, "activation", "activation_params", "sigmoid", activation, activation_params);
+            return 0;
+        }, 0);
         if (hidden) {
             expect_type(*hidden, Node::Type::array, "model.hidden");
             const std::string default_type = LayerConfig{}.type;
@@ -218,27 +280,36 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
             for (std::size_t i = 0; i < hidden->items.size(); ++i) {
                 const Node& item = hidden->items[i];
                 const std::string path = "model.hidden[" + std::to_string(i) + "]";
-                LayerConfig layer;
-                layer.units = static_cast<int>(check_integer(item, path, 1, max_units));
-                layer.activation = activation;
-                layer.activation_params = activation_params;
-                layer.params = layer_params(registry, layer.type, layer.units, nullptr, path, item.pos, nullptr);
-                layer.pos = item.pos;
-                m.layers.push_back(std::move(layer));
+                s.kept([&] {
+                    LayerConfig layer;
+                    layer.units = static_cast<int>(check_integer(item, path, 1, max_units));
+                    layer.activation = activation;
+                    layer.activation_params = activation_params;
+                    layer.params = layer_params(registry, layer.type, layer.units, nullptr, path, item.pos, nullptr);
+                    layer.pos = item.pos;
+                    m.layers.push_back(std::move(layer));
+                    return 0;
+                }, 0);
             }
         }
     }
-    read_activation(registry, s, "output_activation", "output_activation_params", "", m.output_activation,
-                    m.output_activation_params);
+    s.kept([&] {
+        read_activation(registry, s, "output_activation", "output_activation_params", "", m.output_activation,
+                        m.output_activation_params);
+        return 0;
+    }, 0);
     std::vector<std::string> inits = init_scheme_names.names();
     inits.insert(inits.begin(), "");  // "": each activation's preferred scheme
     m.init = init_scheme_names.find(s.choice("init", "", inits));
     m.bias_init = *bias_init_names.find(s.choice("bias_init", "zero", bias_init_names.names()));
     if (const Node* v = s.get("init_scale")) {
-        expect_number(*v, "model.init_scale");
-        m.init_scale = v->number();
-        if (!(m.init_scale > 0.0 && std::isfinite(m.init_scale)))
-            fail(v->pos, "model.init_scale: expected a number > 0, got " + toml_text(*v));
+        m.init_scale = s.kept([&] {
+            expect_number(*v, "model.init_scale");
+            const double x = v->number();
+            if (!(x > 0.0 && std::isfinite(x)))
+                fail(v->pos, "model.init_scale: expected a number > 0, got " + toml_text(*v));
+            return x;
+        }, m.init_scale);
     }
     return m;
 }
@@ -247,16 +318,18 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
 double read_number(const Section& s, const std::string& key, double def, double min, double max, bool min_open = false) {
     const Node* v = s.get(key);
     if (!v) return def;
-    const std::string path = s.at(key);
-    expect_number(*v, path);
-    const double x = v->number();
-    const bool ok = std::isfinite(x) && (min_open ? x > min : x >= min) && x <= max;
-    if (!ok) {
-        std::string range = std::string(min_open ? "> " : ">= ") + toml_float(min);
-        if (std::isfinite(max)) range += " and <= " + toml_float(max);
-        fail(v->pos, path + ": expected a number " + range + ", got " + toml_text(*v));
-    }
-    return x;
+    return s.kept([&] {
+        const std::string path = s.at(key);
+        expect_number(*v, path);
+        const double x = v->number();
+        const bool ok = std::isfinite(x) && (min_open ? x > min : x >= min) && x <= max;
+        if (!ok) {
+            std::string range = std::string(min_open ? "> " : ">= ") + toml_float(min);
+            if (std::isfinite(max)) range += " and <= " + toml_float(max);
+            fail(v->pos, path + ": expected a number " + range + ", got " + toml_text(*v));
+        }
+        return x;
+    }, def);
 }
 
 ScheduleConfig read_schedule(const Section& training) {
@@ -264,8 +337,8 @@ ScheduleConfig read_schedule(const Section& training) {
     const Node* table = training.get("schedule");
     if (!table) return c;
     expect_type(*table, Node::Type::table, "training.schedule");
-    check_known_keys(*table, "training.schedule", "in [training.schedule]");
-    const Section s{table, "training.schedule"};
+    const Section s = training.child(table, "training.schedule");
+    s.check_keys("training.schedule", "in [training.schedule]");
     const double inf = std::numeric_limits<double>::infinity();
     c.name = s.named("name", c.name, schedule_names);
     c.warmup_epochs = read_number(s, "warmup_epochs", c.warmup_epochs, 0, inf);
@@ -280,14 +353,14 @@ EarlyStoppingConfig read_early_stopping(const Section& training) {
     const Node* table = training.get("early_stopping");
     if (!table) return c;
     expect_type(*table, Node::Type::table, "training.early_stopping");
-    check_known_keys(*table, "training.early_stopping", "in [training.early_stopping]");
-    const Section s{table, "training.early_stopping"};
+    const Section s = training.child(table, "training.early_stopping");
+    s.check_keys("training.early_stopping", "in [training.early_stopping]");
     c.patience = static_cast<int>(s.integer("patience", c.patience, 0));
     c.min_delta = read_number(s, "min_delta", c.min_delta, 0, 1);
     return c;
 }
 
-TrainingConfig read_training(const Node& root, const Registry& registry) {
+TrainingConfig read_training(const Section& root, const Registry& registry) {
     const Section s = section(root, "training");
     TrainingConfig t;
     t.epochs = static_cast<int>(s.integer("epochs", t.epochs, 1));
@@ -298,8 +371,8 @@ TrainingConfig read_training(const Node& root, const Registry& registry) {
     t.threads = static_cast<int>(s.integer("threads", t.threads, 0));
     t.clip_norm = read_number(s, "clip_norm", t.clip_norm, 0, std::numeric_limits<double>::infinity());
     t.time_limit = read_number(s, "time_limit", t.time_limit, 0, std::numeric_limits<double>::infinity());
-    t.schedule = read_schedule(s);
-    t.early_stopping = read_early_stopping(s);
+    t.schedule = s.kept([&] { return read_schedule(s); }, t.schedule);
+    t.early_stopping = s.kept([&] { return read_early_stopping(s); }, t.early_stopping);
 
     const Node* opt = s.get("optimizer");
     if (opt) expect_type(*opt, Node::Type::table, "training.optimizer");
@@ -307,7 +380,7 @@ TrainingConfig read_training(const Node& root, const Registry& registry) {
     if (const Node* name = o.get("name")) {
         t.optimizer.name = check_plugin_name(registry, Kind::optimizer, *name, o.at("name"));
     } else if (!registry.has(Kind::optimizer, t.optimizer.name)) {
-        fail(opt ? opt->pos : s.table ? s.table->pos : root.pos,
+        fail(opt ? opt->pos : s.table ? s.table->pos : root.table->pos,
              unknown_name_message("optimizer", t.optimizer.name, registry.names(Kind::optimizer)) +
                  " (the default; set training.optimizer.name)");
     }
@@ -326,7 +399,7 @@ std::string folder_name_at(const Section& s, const std::string& key, const std::
     return name;
 }
 
-OutputConfig read_output(const Node& root) {
+OutputConfig read_output(const Section& root) {
     const Section s = section(root, "output");
     OutputConfig o;
     o.dir = s.string("dir", o.dir, true);
@@ -341,7 +414,6 @@ OutputConfig read_output(const Node& root) {
 
 Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file,
                             const PluginPermission& permission) {
-    check_known_keys(root, "", "at the top level");
     if (const Node* sweep = root.find("sweep"))
         fail(sweep->key_pos, "a [sweep] table makes this file a sweep; load it as a sweep, not as one experiment");
 
@@ -352,27 +424,44 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
     if (const Node* inc = top_include ? top_include : inner_include)
         fail(inc->key_pos, "includes are read from files only, not from --set or [sweep]");
 
+    // Every mistake of the file at once: each value's error is recorded and
+    // its default used, each section read to its end.
+    ConfigErrors errors;
+    const std::vector<std::string> paths = document_paths(root, registry);
+    const Section top{&root, "", &errors, &paths};
+    top.check_keys("", "at the top level");
+
     Experiment e;
     e.source = std::filesystem::absolute(file).lexically_normal();
-    // Plugin folders first: the names below may come from them.
-    e.plugin_paths = load_plugin_paths(root, registry, permission);
+    // Plugin folders first: the names below may come from them. A folder that
+    // fails to load would make every later name unknown, so it ends the check.
+    try {
+        e.plugin_paths = load_plugin_paths(top, registry, permission);
+    } catch (const ConfigError& failure) {
+        errors.add(failure);
+        errors.throw_if_any();
+    }
 
-    const Section x = section(root, "experiment");
-    // Unnamed, an experiment is named after its file, made a folder name.
-    e.name = folder_name_at(x, "name", folder_name(file.stem().string()));
-    e.description = x.string("description", "");
-    e.data = read_data(root);
-    e.model = read_model(root, registry);
-    e.training = read_training(root, registry);
-    if (e.training.early_stopping.patience > 0 && e.data.validation <= 0) {
+    errors.attempt([&] {
+        const Section x = section(top, "experiment");
+        // Unnamed, an experiment is named after its file, made a folder name.
+        e.name = folder_name_at(x, "name", folder_name(file.stem().string()));
+        e.description = x.string("description", "");
+    });
+    e.data = errors.attempt([&] { return read_data(top); }, e.data);
+    e.model = errors.attempt([&] { return read_model(top, registry); }, e.model);
+    e.training = errors.attempt([&] { return read_training(top, registry); }, e.training);
+    // Values read as defaults after a mistake would make this one up.
+    if (errors.empty() && e.training.early_stopping.patience > 0 && e.data.validation <= 0) {
         const Node* training = root.find("training");
         const Node* es = training ? training->find("early_stopping") : nullptr;
         const Node* patience = es ? es->find("patience") : nullptr;
-        fail(patience ? patience->pos : root.pos,
-             "training.early_stopping.patience: early stopping watches validation accuracy; set data.validation "
-             "(e.g. 0.1) so there is a validation split");
+        errors.add(ConfigError(patience ? patience->pos : root.pos,
+                               "training.early_stopping.patience: early stopping watches validation accuracy; set "
+                               "data.validation (e.g. 0.1) so there is a validation split"));
     }
-    e.output = read_output(root);
+    e.output = errors.attempt([&] { return read_output(top); }, e.output);
+    errors.throw_if_any();
     return e;
 }
 

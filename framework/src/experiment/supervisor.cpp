@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "train/threads.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -125,7 +126,18 @@ pid_t Supervisor::start(const RunLaunch& l) {
     for (const std::string& a : args) argv.push_back(a.c_str());
     argv.push_back(nullptr);
     const std::string log = (l.run_dir / "log.txt").string();
-    const std::string omp = std::to_string(l.omp_threads);
+    // The child's environment: this one's, with OMP_NUM_THREADS when given
+    // and a bounded OpenMP wait unless the user chose a policy (threads.h).
+    std::vector<std::string> env_text;
+    for (char** e = environ; *e; ++e)
+        if (l.omp_threads <= 0 || std::strncmp(*e, "OMP_NUM_THREADS=", 16) != 0) env_text.emplace_back(*e);
+    if (l.omp_threads > 0) env_text.push_back("OMP_NUM_THREADS=" + std::to_string(l.omp_threads));
+    if (std::string wait = bounded_wait_setting(std::getenv("OMP_WAIT_POLICY"), std::getenv("GOMP_SPINCOUNT"));
+        !wait.empty())
+        env_text.push_back(std::move(wait));
+    std::vector<char*> envp;
+    for (std::string& e : env_text) envp.push_back(e.data());
+    envp.push_back(nullptr);
 
     const pid_t pid = ::fork();
     if (pid < 0) throw Error(std::string("cannot start a run: fork failed: ") + std::strerror(errno));
@@ -143,8 +155,7 @@ pid_t Supervisor::start(const RunLaunch& l) {
             const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
             if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
         }
-        if (l.omp_threads > 0) ::setenv("OMP_NUM_THREADS", omp.c_str(), 1);
-        ::execv(argv[0], const_cast<char* const*>(argv.data()));
+        ::execve(argv[0], const_cast<char* const*>(argv.data()), envp.data());
         std::fprintf(stderr, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
         ::_exit(127);
     }

@@ -2,6 +2,11 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <cstdio>
+
+#include "train/machine_load.h"
+
 namespace soma {
 
 double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch) {
@@ -17,15 +22,35 @@ double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int
     return total * batch;
 }
 
-int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores) {
-    constexpr double kParallelFrom = 2.0e6;
-    return step_multiply_adds(model, inputs, classes, batch) >= kParallelFrom ? cores : 1;
+namespace {
+
+constexpr double kParallelFrom = 2.0e6;
+
+}  // namespace
+
+int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores, int free_cpus) {
+    if (step_multiply_adds(model, inputs, classes, batch) < kParallelFrom) return 1;
+    return std::clamp(free_cpus, 1, std::max(1, cores));
+}
+
+std::string bounded_wait_setting(const char* omp_wait_policy, const char* gomp_spincount) {
+    if (omp_wait_policy || gomp_spincount) return "";
+    return "GOMP_SPINCOUNT=" + std::to_string(kBoundedSpinCount);
 }
 
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch) {
     // Read once: omp_set_num_threads below changes what it reports later.
     static const int available = omp_get_max_threads();
-    const int n = requested > 0 ? requested : auto_threads(model, inputs, classes, batch, available);
+    int n = requested;
+    if (n <= 0) {
+        const bool parallel = available > 1 && step_multiply_adds(model, inputs, classes, batch) >= kParallelFrom;
+        const MachineLoad load = parallel ? sample_machine_load() : MachineLoad{};
+        const int free_cpus = parallel ? load.free_cpus() : available;
+        n = auto_threads(model, inputs, classes, batch, available, free_cpus);
+        if (parallel && n < available)
+            std::fprintf(stderr, "soma: %s; using %d thread%s of %d (set training.threads to choose)\n",
+                         load.describe().c_str(), n, n == 1 ? "" : "s", available);
+    }
     omp_set_num_threads(n);
     return n;
 }

@@ -1,6 +1,8 @@
 // How many oneDNN threads a run gets when the config leaves it to soma.
 #pragma once
 
+#include <string>
+
 #include "config/experiment.h"
 
 namespace soma {
@@ -9,21 +11,52 @@ namespace soma {
 // from the model's layer widths: batch * sum(inputs * units).
 double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch);
 
-// 1 thread for steps under 2 million multiply-adds, else all cores. On 2
-// cores a second OpenMP thread costs microseconds per primitive call; below
-// that size it costs more than it gives. Measured by bench/compare.sh
-// (Fashion-MNIST, epoch seconds, medians of three runs of the script):
+// The automatic choice. 1 thread for steps under 2 million multiply-adds:
+// on 2 cores a second OpenMP thread costs microseconds per primitive call,
+// and below that size it costs more than it gives. Above it, one thread per
+// CPU that no other process is running on (`free_cpus`, at least 1, at
+// most `cores`): a second thread on a CPU another process keeps busy waits
+// at every barrier for a time slice of the scheduler.
+//
+// Measured by bench/compare.sh (Fashion-MNIST, epoch seconds, medians).
+// Idle machine, by size (medians of three runs of the script):
 //   784-16-16-10 batch 32  (0.4M):  1 thread best by 20-25 %
 //   784-16-16-10 batch 256 (3.3M):  2 threads best by 5-9 %
 //   784-100-10   batch 32  (2.5M):  2 threads best by 22-25 %
 //   784-100-10   batch 256 (20M):   2 threads best by 30 %
+// With one other CPU-bound process on the 2 cores, 784-100-10 batch 32 ran
+// 3.5x slower on 2 threads than on 1 (issue 13); the load check is what
+// keeps the automatic choice at 1 thread then (see README, "Threads").
 // Shorter runs (`soma bench` on the 8,004 MNIST digits) swing either way
 // with the VM's load; these longer ones agree run after run.
-int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores);
+int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores, int free_cpus);
+
+// How OpenMP threads wait at a barrier in a training process. libgomp's
+// default spins 300,000 times before sleeping (milliseconds on current x86,
+// whose pause instruction takes tens of cycles): on an idle machine the
+// partner thread arrives long before that, but when another process holds a
+// CPU the spinner burns the time slice the partner needs: on the 2-core VM
+// at load 12-14, 2 threads ran 784-100-10 batch 32 13-78x slower than 1
+// (epoch 16-90 s against 1.2 s); at load 15-21 over 100x, where the bounded
+// spin took 1.44 s against 1.12 s (README, "Threads"). kBoundedSpinCount is
+// libgomp's own count for an oversubscribed machine: tens of microseconds,
+// enough for the gaps between the primitives of one step, then sleep.
+// libgomp reads the policy from the environment once, when it loads, so it
+// is set in the environment of the child process that trains (the
+// supervisor's), never in a running process.
+inline constexpr int kBoundedSpinCount = 1000;
+// The "NAME=VALUE" a training child's environment gets: GOMP_SPINCOUNT =
+// kBoundedSpinCount, or "" when the user chose a wait policy
+// (OMP_WAIT_POLICY or GOMP_SPINCOUNT set; the values given are those
+// variables, null when unset).
+std::string bounded_wait_setting(const char* omp_wait_policy, const char* gomp_spincount);
 
 // Threads for oneDNN: requested > 0 is taken as it is; 0 picks auto_threads
-// with cores = omp_get_max_threads() (all cores unless OMP_NUM_THREADS says less).
-// Applies to the calling process; returns the count.
+// with cores = omp_get_max_threads() (all cores unless OMP_NUM_THREADS says
+// less) and the free CPUs of sample_machine_load() (read only when the step
+// is big enough for more than one thread; a few milliseconds). A choice cut
+// short by the load is said on stderr. Applies to the calling process;
+// returns the count.
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch);
 
 }  // namespace soma
