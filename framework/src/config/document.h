@@ -3,6 +3,7 @@
 // copied, and merging includes, --set and sweep expansion all copy.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -40,17 +41,29 @@ struct Node {
     std::vector<std::string> keys() const;
 };
 
+// What one config file may hold. Far above any real experiment, low enough
+// that a hostile or broken file cannot exhaust the stack or the memory.
+inline constexpr int kMaxConfigDepth = 32;                // tables and lists inside one another
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;   // one file: 1 MiB
+inline constexpr std::size_t kMaxListItems = 100000;      // one list (a sweep may list this many runs)
+
 // "a table", "a list", "a string", "an integer", "a float", "a boolean", "a date/time"
 std::string type_name(Node::Type type);
 
 // Parses TOML text. `display` names the source in positions; `dir` is where
-// relative paths written in it resolve. Syntax errors throw ConfigError.
+// relative paths written in it resolve. Syntax errors throw ConfigError, and
+// so does nesting deeper than kMaxConfigDepth (a dotted key or table header
+// of more parts is refused before the TOML parser sees it: toml++ recurses
+// once per level) or a list longer than kMaxListItems.
 Node parse_toml(std::string_view text, const std::string& display, const std::filesystem::path& dir);
 
 // Reads and parses one file (includes are not followed here). A missing or
-// unreadable file throws ConfigError at `where` when given (the include that
-// names it), else at the file itself.
-Node read_toml_file(const std::filesystem::path& file, const SourcePos* where = nullptr);
+// unreadable file, a folder, a device or pipe (only regular files are read)
+// and a file over kMaxConfigBytes throw ConfigError at `where` when given
+// (the include that names it), else at the file itself. `bytes`, when
+// given, receives the file's size.
+Node read_toml_file(const std::filesystem::path& file, const SourcePos* where = nullptr,
+                    std::size_t* bytes = nullptr);
 
 // How a file is named in messages: the path as given, normalized.
 std::string display_path(const std::filesystem::path& file);
