@@ -234,5 +234,46 @@ TEST(RunFolder, WeightsRoundTripAndTruncationIsAnError) {
     std::filesystem::remove_all(dir);
 }
 
+// A 12-byte file claiming 30,000,000 tensors made the reader allocate 2.35 GB
+// before finding it truncated; 0xFFFFFFFF ended in std::bad_alloc.
+TEST(RunFolder, WeightCountsAreBoundedByTheBytesLeft) {
+    auto dir = std::filesystem::temp_directory_path() / ("soma_weights_counts_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    auto u32 = [](std::uint32_t v) {
+        std::string s;
+        for (int i = 0; i < 4; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+        return s;
+    };
+    auto read_error = [](const std::filesystem::path& file) {
+        try {
+            read_weights(file);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    auto error = [&](const std::string& bytes) {
+        std::ofstream(dir / "w.bin", std::ios::binary) << bytes;
+        return read_error(dir / "w.bin");
+    };
+    const std::string file = (dir / "w.bin").string();
+    EXPECT_EQ(error("SOMAWTS1" + u32(30000000)),
+              file + ": the header claims 30000000 tensors, but the 0 bytes left hold at most 0");
+    EXPECT_EQ(error("SOMAWTS1" + u32(0xFFFFFFFF) + std::string(24, '\0')),
+              file + ": the header claims 4294967295 tensors, but the 24 bytes left hold at most 2");
+    // One tensor of 2^31-1 x 2^31-1 values, in a 28-byte file.
+    EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(1) + "w" + u32(2) + u32(0x7FFFFFFF) + u32(0x7FFFFFFF)),
+              file + ": truncated at byte 25 reading values");
+    const std::string pad(12, '\0');
+    EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(1) + "w" + u32(0xFFFFFFFF) + pad),
+              file + ": truncated at byte 21 reading dimensions");
+    EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(0xFFFFFFF0) + pad), file + ": truncated at byte 16 reading name");
+    EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(1) + "w" + u32(1) + u32(0x80000000) + std::string(16, '\0')),
+              file + ": dimension 2147483648 at byte 21 is too large");
+    EXPECT_EQ(read_error(dir), dir.string() + ": cannot open: not a regular file");
+    EXPECT_EQ(read_error("/dev/zero"), "/dev/zero: cannot open: not a regular file");
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace soma

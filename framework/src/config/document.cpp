@@ -17,91 +17,6 @@ SourcePos position(const toml::source_region& region, const std::string& display
     return {display, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
 }
 
-// Refuses a chain of dotted parts (a.b."c".d, outside strings and comments)
-// longer than kMaxConfigDepth. Every dotted key and table header is such a
-// chain; a value makes one of at most three parts (1.5, 1.5e3, a time's
-// fraction), so this bounds the depth of keys and never refuses a value.
-// It runs before toml++, which builds and later walks one table per part
-// recursively: a header of 300,000 parts overflows the stack in toml::parse.
-// (Inline tables and lists toml++ bounds itself, at 256 levels.)
-void check_key_depth(std::string_view text, const std::string& display) {
-    int line = 1, column = 1;
-    std::size_t i = 0;
-    auto advance = [&] {
-        const auto c = static_cast<unsigned char>(text[i++]);
-        if (c == '\n') {
-            ++line;
-            column = 1;
-        } else if ((c & 0xC0) != 0x80) {  // a UTF-8 continuation byte starts no new column
-            ++column;
-        }
-    };
-    auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
-    // Skips the string that starts at i; `quote` is its delimiter: """, ''', " or '.
-    auto skip_string = [&](std::string_view quote) {
-        const bool escapes = quote[0] == '"';
-        const bool multiline = quote.size() == 3;
-        for (std::size_t k = 0; k < quote.size(); ++k) advance();
-        while (i < text.size()) {
-            if (escapes && text[i] == '\\') {
-                advance();
-                if (i < text.size()) advance();
-            } else if (at(quote)) {
-                for (std::size_t k = 0; k < quote.size(); ++k) advance();
-                return;
-            } else if (!multiline && text[i] == '\n') {
-                return;  // unterminated: toml++ reports it
-            } else {
-                advance();
-            }
-        }
-    };
-    auto bare = [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    };
-    int parts = 0;           // in the current chain
-    bool after_dot = false;  // the chain's last token is a dot
-    SourcePos start{display};
-    auto part = [&] {
-        if (!after_dot) {
-            parts = 0;
-            start = {display, line, column};
-        }
-        after_dot = false;
-        if (++parts > kMaxConfigDepth)
-            throw ConfigError(start, "a dotted key or table header of more than " + std::to_string(kMaxConfigDepth) +
-                                         " parts; soma settings nest at most " + std::to_string(kMaxConfigDepth) +
-                                         " levels deep");
-    };
-    auto end_chain = [&] {
-        parts = 0;
-        after_dot = false;
-    };
-    while (i < text.size()) {
-        const char c = text[i];
-        if (c == '#') {
-            while (i < text.size() && text[i] != '\n') advance();
-        } else if (at(R"(""")") || at("'''")) {
-            skip_string(text.substr(i, 3));  // only ever a value
-            end_chain();
-        } else if (c == '"' || c == '\'') {
-            part();
-            skip_string(text.substr(i, 1));
-        } else if (bare(c)) {
-            part();
-            while (i < text.size() && bare(text[i])) advance();
-        } else if (c == '.' && parts > 0 && !after_dot) {
-            after_dot = true;
-            advance();
-        } else if (c == ' ' || c == '\t') {
-            advance();
-        } else {
-            end_chain();
-            advance();
-        }
-    }
-}
-
 // depth: how many tables and lists hold `in` (the document itself is 0).
 // Bounded, so the recursion here and in everything that walks a Node later
 // (merging, copying, writing) stays shallow.
@@ -217,6 +132,88 @@ std::string type_name(Node::Type type) {
     return "?";
 }
 
+// A chain of dotted parts is a.b."c".d outside strings and comments. Every
+// dotted key and table header is one; a value makes one of at most three
+// parts (1.5, 1.5e3, a time's fraction), so this bounds the depth of keys and
+// never refuses a value.
+void check_key_depth(std::string_view text, const std::string& display) {
+    int line = 1, column = 1;
+    std::size_t i = 0;
+    auto advance = [&] {
+        const auto c = static_cast<unsigned char>(text[i++]);
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {  // a UTF-8 continuation byte starts no new column
+            ++column;
+        }
+    };
+    auto at = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+    // Skips the string that starts at i; `quote` is its delimiter: """, ''', " or '.
+    auto skip_string = [&](std::string_view quote) {
+        const bool escapes = quote[0] == '"';
+        const bool multiline = quote.size() == 3;
+        for (std::size_t k = 0; k < quote.size(); ++k) advance();
+        while (i < text.size()) {
+            if (escapes && text[i] == '\\') {
+                advance();
+                if (i < text.size()) advance();
+            } else if (at(quote)) {
+                for (std::size_t k = 0; k < quote.size(); ++k) advance();
+                return;
+            } else if (!multiline && text[i] == '\n') {
+                return;  // unterminated: toml++ reports it
+            } else {
+                advance();
+            }
+        }
+    };
+    auto bare = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    };
+    int parts = 0;           // in the current chain
+    bool after_dot = false;  // the chain's last token is a dot
+    SourcePos start{display};
+    auto part = [&] {
+        if (!after_dot) {
+            parts = 0;
+            start = {display, line, column};
+        }
+        after_dot = false;
+        if (++parts > kMaxConfigDepth)
+            throw ConfigError(start, "a dotted key or table header of more than " + std::to_string(kMaxConfigDepth) +
+                                         " parts; soma settings nest at most " + std::to_string(kMaxConfigDepth) +
+                                         " levels deep");
+    };
+    auto end_chain = [&] {
+        parts = 0;
+        after_dot = false;
+    };
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '#') {
+            while (i < text.size() && text[i] != '\n') advance();
+        } else if (at(R"(""")") || at("'''")) {
+            skip_string(text.substr(i, 3));  // only ever a value
+            end_chain();
+        } else if (c == '"' || c == '\'') {
+            part();
+            skip_string(text.substr(i, 1));
+        } else if (bare(c)) {
+            part();
+            while (i < text.size() && bare(text[i])) advance();
+        } else if (c == '.' && parts > 0 && !after_dot) {
+            after_dot = true;
+            advance();
+        } else if (c == ' ' || c == '\t') {
+            advance();
+        } else {
+            end_chain();
+            advance();
+        }
+    }
+}
+
 Node parse_toml(std::string_view text, const std::string& display, const std::filesystem::path& dir) {
     check_key_depth(text, display);
     try {
@@ -233,9 +230,9 @@ std::string display_path(const std::filesystem::path& file) {
     return file.lexically_normal().string();
 }
 
-Node read_toml_file(const std::filesystem::path& file, const SourcePos* where, std::size_t* bytes) {
+std::string read_config_text(const std::filesystem::path& file, const SourcePos* where) {
     const std::string display = display_path(file);
-    auto refuse = [&](const std::string& why) -> Node {
+    auto refuse = [&](const std::string& why) -> std::string {
         if (where) throw ConfigError(*where, "cannot read included file '" + display + "': " + why);
         throw ConfigError({display}, "cannot read: " + why);
     };
@@ -258,9 +255,14 @@ Node read_toml_file(const std::filesystem::path& file, const SourcePos* where, s
     if (in.bad()) return refuse(std::strerror(errno));
     text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxConfigBytes) return refuse("it has more than " + limit);
+    return text;
+}
+
+Node read_toml_file(const std::filesystem::path& file, const SourcePos* where, std::size_t* bytes) {
+    const std::string text = read_config_text(file, where);
     if (bytes) *bytes = text.size();
     const std::filesystem::path dir = std::filesystem::absolute(file).lexically_normal().parent_path();
-    return parse_toml(text, display, dir);
+    return parse_toml(text, display_path(file), dir);
 }
 
 void set_position(Node& node, const SourcePos& pos) {

@@ -52,10 +52,20 @@ std::string type_name(Node::Type type);
 
 // Parses TOML text. `display` names the source in positions; `dir` is where
 // relative paths written in it resolve. Syntax errors throw ConfigError, and
-// so does nesting deeper than kMaxConfigDepth (a dotted key or table header
-// of more parts is refused before the TOML parser sees it: toml++ recurses
-// once per level) or a list longer than kMaxListItems.
+// so does nesting deeper than kMaxConfigDepth (keys are checked by
+// check_key_depth before toml++ parses) or a list longer than kMaxListItems.
 Node parse_toml(std::string_view text, const std::string& display, const std::filesystem::path& dir);
+
+// Refuses (ConfigError at the key) a dotted key or table header of more than
+// kMaxConfigDepth parts. parse_toml calls it first; anything else that hands
+// config text to toml++ must too: toml++ builds and later walks one table per
+// part recursively, and a header of 300,000 parts overflows the stack inside
+// toml::parse. (Inline tables and lists toml++ bounds itself, at 256 levels.)
+void check_key_depth(std::string_view text, const std::string& display);
+
+// The text of a config file: only a regular file (a device such as /dev/zero
+// or a pipe may never end), at most kMaxConfigBytes. Errors as read_toml_file.
+std::string read_config_text(const std::filesystem::path& file, const SourcePos* where = nullptr);
 
 // Reads and parses one file (includes are not followed here). A missing or
 // unreadable file, a folder, a device or pipe (only regular files are read)

@@ -26,6 +26,10 @@ struct DataConfig {
     std::string dataset = "mnist";  // one of dataset_names()
     // dataset = "idx": the four files (absolute, or relative to the config file)
     std::string train_images, train_labels, test_images, test_labels;
+    // The number of classes; every label must be below it. 0 = the largest
+    // label + 1, refused when a class below that has no sample (idx). Named
+    // datasets know theirs; set, it must match.
+    int classes = 0;
     // dataset = "synthetic": sizes and seed of the generated problem
     int synthetic_train = 2000;
     int synthetic_test = 500;

@@ -112,6 +112,7 @@ DataConfig read_data(const Node& root) {
             fail(s.get("dataset")->pos, "data.dataset = \"idx\" needs the files train_images, train_labels, "
                                         "test_images and test_labels; missing: " + join(missing));
     }
+    d.classes = static_cast<int>(s.integer("classes", d.classes, 0, 256));  // labels are bytes
     d.synthetic_train = static_cast<int>(s.integer("synthetic_train", d.synthetic_train, 1));
     d.synthetic_test = static_cast<int>(s.integer("synthetic_test", d.synthetic_test, 1));
     d.synthetic_seed = static_cast<std::uint64_t>(s.integer(

@@ -10,6 +10,7 @@
 #include "nn/network.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/memory.h"
 
 namespace soma {
 
@@ -44,12 +45,22 @@ void write_weights(const std::filesystem::path& path, const std::vector<ParamTen
 }
 
 std::vector<SavedTensor> read_weights(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw Error(path.string() + ": cannot open: not a regular file");
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(path.string() + ": cannot open: " + ec.message());
+    if (size > memory_budget())
+        throw Error(path.string() + ": " + std::to_string(size) + " bytes, more than soma reads into memory: " +
+                    memory_budget_text());
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path.string() + ": cannot open");
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(size));
+    bytes.resize(static_cast<std::size_t>(in.gcount()));
     std::size_t pos = 0;
-    auto need = [&](std::size_t n, const char* what) {
-        if (pos + n > bytes.size())
+    auto left = [&] { return bytes.size() - pos; };
+    auto need = [&](std::uint64_t n, const char* what) {
+        if (n > left())
             throw Error(path.string() + ": truncated at byte " + std::to_string(pos) + " reading " + what);
     };
     auto u32 = [&](const char* what) {
@@ -62,22 +73,37 @@ std::vector<SavedTensor> read_weights(const std::filesystem::path& path) {
     need(8, "magic");
     if (bytes.compare(0, 8, "SOMAWTS1") != 0) throw Error(path.string() + ": not a soma weights file (magic)");
     pos = 8;
-    std::vector<SavedTensor> tensors(u32("tensor count"));
+    // Every count is checked against the bytes left before anything is sized
+    // by it: a 12-byte file may claim 4 billion tensors. A tensor takes at
+    // least 12 bytes (name length, rank, one value).
+    const std::uint32_t count = u32("tensor count");
+    if (count > left() / 12)
+        throw Error(path.string() + ": the header claims " + std::to_string(count) + " tensors, but the " +
+                    std::to_string(left()) + " bytes left hold at most " + std::to_string(left() / 12));
+    std::vector<SavedTensor> tensors(count);
     for (SavedTensor& t : tensors) {
-        std::uint32_t len = u32("name length");
+        const std::uint32_t len = u32("name length");
         need(len, "name");
         t.name = bytes.substr(pos, len);
         pos += len;
-        std::uint32_t rank = u32("rank");
-        std::size_t count = 1;
+        const std::uint32_t rank = u32("rank");
+        need(std::uint64_t{rank} * 4, "dimensions");
+        std::uint64_t values = 1;
         for (std::uint32_t i = 0; i < rank; ++i) {
-            t.shape.push_back(static_cast<int>(u32("dimension")));
-            count *= static_cast<std::size_t>(t.shape.back());
+            const std::uint32_t d = u32("dimension");
+            if (d > static_cast<std::uint32_t>(std::numeric_limits<int>::max()))
+                throw Error(path.string() + ": dimension " + std::to_string(d) + " at byte " + std::to_string(pos - 4) +
+                            " is too large");
+            // The product never passes what the bytes left can hold, so never overflows.
+            if (d != 0 && values > left() / sizeof(float) / d)
+                throw Error(path.string() + ": truncated at byte " + std::to_string(pos) + " reading values");
+            values *= d;
+            t.shape.push_back(static_cast<int>(d));
         }
-        need(count * sizeof(float), "values");
-        t.values.resize(count);
-        std::memcpy(t.values.data(), bytes.data() + pos, count * sizeof(float));
-        pos += count * sizeof(float);
+        need(values * sizeof(float), "values");
+        t.values.resize(static_cast<std::size_t>(values));
+        std::memcpy(t.values.data(), bytes.data() + pos, t.values.size() * sizeof(float));
+        pos += t.values.size() * sizeof(float);
     }
     if (pos != bytes.size()) throw Error(path.string() + ": " + std::to_string(bytes.size() - pos) + " trailing bytes");
     return tensors;
