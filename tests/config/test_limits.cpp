@@ -148,4 +148,30 @@ TEST_F(ConfigTest, IncludesAreBoundedInTheBytesTheyRead) {
     EXPECT_EQ(e.reason, "includes read more than 16777216 bytes of config files in all");
 }
 
+// synthetic_train = 2000000000 ended in std::bad_alloc, with no file or key.
+TEST_F(ConfigTest, ASyntheticSetBeyondMemoryIsRefusedAtItsKey) {
+    const ConfigError e = error_of("[data]\ndataset = \"synthetic\"\nsynthetic_train = 2000000000\n");
+    EXPECT_EQ(e.line, 3);
+    EXPECT_EQ(e.column, 19);
+    EXPECT_EQ(e.reason.rfind("data.synthetic_train: 2000000000 + 500 synthetic samples would take 1.57 TB of "
+                             "memory; soma uses at most ",
+                             0),
+              0u)
+        << e.reason;
+    EXPECT_NE(e.reason.find("% of this machine's "), std::string::npos) << e.reason;
+}
+
+// A hidden list of 2 million entries took the machine; lists are bounded when
+// read, and layers at 1,000.
+TEST_F(ConfigTest, LayerListsAreBounded) {
+    const ConfigError e = error_of("[model]\nhidden = [" + repeat("1", 1001, ", ") + "]\n");
+    EXPECT_EQ(e.line, 2);
+    EXPECT_EQ(e.column, 10);
+    EXPECT_EQ(e.reason, "model.hidden: 1001 layers; soma builds at most 1000");
+    const ConfigError l = error_of(repeat("[[model.layers]]\nunits = 1\n", 1001, ""));
+    EXPECT_EQ(l.reason, "model.layers: 1001 layers; soma builds at most 1000");
+    write("ok.toml", "[model]\nhidden = [" + repeat("1", 1000, ", ") + "]\n");
+    EXPECT_EQ(load("ok.toml").model.layers.size(), 1000u);
+}
+
 }  // namespace soma::test

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ inline const std::vector<std::string>& dataset_names() {
     static const std::vector<std::string> names = {"mnist", "mnist-10k", "fashion-mnist", "idx", "synthetic"};
     return names;
 }
+
+// A synthetic sample in memory: a 28x28 image and its label (data/synthetic
+// generates them; the config bounds their number by it).
+inline constexpr std::uint64_t kSyntheticSampleBytes = 28 * 28 + 1;
 
 struct DataConfig {
     std::string dataset = "mnist";  // one of dataset_names()
@@ -147,6 +152,10 @@ struct Experiment {
     TrainingConfig training;
     OutputConfig output;
     std::vector<std::filesystem::path> plugin_paths;  // [plugins] paths, absolute
+    // Where the settings that checks after loading name were written (the
+    // memory estimate: "training.batch_size", "data.synthetic_train",
+    // "model.hidden" ...; each layer keeps its own pos). Not compared.
+    std::map<std::string, SourcePos> positions;
 
     // Equal settings; source (which file they were read from) is not compared,
     // so an experiment equals its to_toml() loaded back.

@@ -10,6 +10,7 @@
 #include "config/schema.h"
 #include "config/toml_text.h"
 #include "plugin/registry.h"
+#include "util/memory.h"
 #include "util/names.h"
 
 namespace soma {
@@ -17,6 +18,14 @@ namespace soma {
 namespace {
 
 constexpr std::int64_t max_units = 100000;
+constexpr std::size_t max_layers = 1000;  // each is a oneDNN primitive made at start
+
+// A list of layers longer than max_layers is refused at the list.
+void check_layer_count(const Node& list, const std::string& path) {
+    if (list.items.size() > max_layers)
+        fail(list.pos, path + ": " + std::to_string(list.items.size()) + " layers; soma builds at most " +
+                           std::to_string(max_layers));
+}
 
 // One table of the document, possibly absent (then every key has its default).
 struct Section {
@@ -61,6 +70,14 @@ struct Section {
         return std::filesystem::absolute(v->dir / s).lexically_normal().string();
     }
 };
+
+// The value at a dotted path of tables, if there is one.
+const Node* find_path(const Node& root, const std::string& path) {
+    const Node* n = &root;
+    for (const std::string& key : split_dotted(path))
+        if (!(n = n->is_table() ? n->find(key) : nullptr)) return nullptr;
+    return n;
+}
 
 // The table at top-level `key`, checked to be a table with known keys.
 Section section(const Node& root, const std::string& key) {
@@ -115,6 +132,16 @@ DataConfig read_data(const Node& root) {
     d.classes = static_cast<int>(s.integer("classes", d.classes, 0, 256));  // labels are bytes
     d.synthetic_train = static_cast<int>(s.integer("synthetic_train", d.synthetic_train, 1));
     d.synthetic_test = static_cast<int>(s.integer("synthetic_test", d.synthetic_test, 1));
+    // Generated in memory before anything else runs: bounded by the machine first.
+    const double synthetic_bytes =
+        (static_cast<double>(d.synthetic_train) + d.synthetic_test) * static_cast<double>(kSyntheticSampleBytes);
+    if (d.dataset == "synthetic" && synthetic_bytes > static_cast<double>(memory_budget())) {
+        const char* key = d.synthetic_train >= d.synthetic_test ? "synthetic_train" : "synthetic_test";
+        const Node* v = s.get(key);
+        fail(v ? v->pos : s.get("dataset")->pos, s.at(key) + ": " + std::to_string(d.synthetic_train) + " + " +
+                                  std::to_string(d.synthetic_test) + " synthetic samples would take " +
+                                  bytes_text(synthetic_bytes) + " of memory; soma uses " + memory_budget_text());
+    }
     d.synthetic_seed = static_cast<std::uint64_t>(s.integer(
         "synthetic_seed", static_cast<std::int64_t>(d.synthetic_seed), 0, std::numeric_limits<std::int64_t>::max()));
     d.train_limit = static_cast<int>(s.integer("train_limit", d.train_limit, 0));
@@ -180,6 +207,7 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
                 fail(v->key_pos, std::string("model.") + key + " applies to hidden = [...]; with [[model.layers]] "
                                  "give each layer its own activation");
         expect_type(*layers, Node::Type::array, "model.layers");
+        check_layer_count(*layers, "model.layers");
         for (std::size_t i = 0; i < layers->items.size(); ++i) {
             const Node& t = layers->items[i];
             const std::string path = "model.layers[" + std::to_string(i) + "]";
@@ -206,6 +234,7 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
         read_activation(registry, s, "activation", "activation_params", "sigmoid", activation, activation_params);
         if (hidden) {
             expect_type(*hidden, Node::Type::array, "model.hidden");
+            check_layer_count(*hidden, "model.hidden");
             const std::string default_type = LayerConfig{}.type;
             if (!registry.has(Kind::layer, default_type))
                 fail(hidden->pos, unknown_name_message("layer", default_type, registry.names(Kind::layer)) +
@@ -352,6 +381,9 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
              "(e.g. 0.1) so there is a validation split");
     }
     e.output = read_output(root);
+    for (const char* path : {"data.dataset", "data.synthetic_train", "training.batch_size", "training.threads",
+                             "model.hidden", "model.layers"})
+        if (const Node* v = find_path(root, path)) e.positions[path] = v->pos;
     return e;
 }
 

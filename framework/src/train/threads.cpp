@@ -2,6 +2,9 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <cstdio>
+
 namespace soma {
 
 double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch) {
@@ -22,10 +25,19 @@ int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, i
     return step_multiply_adds(model, inputs, classes, batch) >= kParallelFrom ? cores : 1;
 }
 
+int clamp_threads(int requested, int cores) {
+    return std::max(1, std::min(requested, cores));
+}
+
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch) {
     // Read once: omp_set_num_threads below changes what it reports later.
     static const int available = omp_get_max_threads();
-    const int n = requested > 0 ? requested : auto_threads(model, inputs, classes, batch, available);
+    int n = requested > 0 ? requested : auto_threads(model, inputs, classes, batch, available);
+    if (const int cores = omp_get_num_procs(); n > cores) {
+        n = clamp_threads(n, cores);
+        std::fprintf(stderr, "soma: training.threads = %d is more than the %d cores here; using %d\n", requested,
+                     cores, n);
+    }
     omp_set_num_threads(n);
     return n;
 }

@@ -21,9 +21,15 @@ double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int
 // with the VM's load; these longer ones agree run after run.
 int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores);
 
-// Threads for oneDNN: requested > 0 is taken as it is; 0 picks auto_threads
-// with cores = omp_get_max_threads() (all cores unless OMP_NUM_THREADS says less).
-// Applies to the calling process; returns the count.
+// More threads than cores only slow a run down (10,000 threads made an
+// epoch 15 s instead of 0.02 s): a request beyond the cores gets the cores.
+int clamp_threads(int requested, int cores);
+
+// Threads for oneDNN: requested > 0 is taken as it is, up to the cores the
+// process may run on (omp_get_num_procs(); beyond them clamp_threads, and a
+// line on stderr says so); 0 picks auto_threads with cores =
+// omp_get_max_threads() (all cores unless OMP_NUM_THREADS says less).
+// Applies to the calling process; returns the count (summary.json's "threads").
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch);
 
 }  // namespace soma

@@ -9,6 +9,7 @@
 #include "data/batcher.h"
 #include "plugin/registry.h"
 #include "soma/random.h"
+#include "train/resources.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
@@ -25,6 +26,10 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
     result.classes = data.classes;
     if (data.train.size() == 0) throw Error("dataset '" + data.name + "' has no training samples");
 
+    const double data_bytes = static_cast<double>(data.train.images.size() + data.train.labels.size() +
+                                                  data.validation.images.size() + data.validation.labels.size() +
+                                                  data.test.images.size() + data.test.labels.size());
+    check_memory(experiment, data.features(), data.classes, data_bytes);
     TrainingSession session(registry, experiment.model, tc, data.features(), data.classes, tc.batch_size);
     result.parameters = session.parameters();
     result.network = session.network().describe();
@@ -65,6 +70,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
             if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), loss_sum / seen);
         }
         m.seconds = std::chrono::duration<double>(clock::now() - start).count();
+        if (!diverged && !session.parameters_finite()) diverged = true;  // a NaN the loss did not show
         if (diverged) {
             result.status = RunStatus::diverged;
             result.diverged_epoch = epoch;
