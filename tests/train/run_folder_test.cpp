@@ -270,6 +270,12 @@ TEST(RunFolder, WeightCountsAreBoundedByTheBytesLeft) {
     EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(0xFFFFFFF0) + pad), file + ": truncated at byte 16 reading name");
     EXPECT_EQ(error("SOMAWTS1" + u32(1) + u32(1) + "w" + u32(1) + u32(0x80000000) + std::string(16, '\0')),
               file + ": dimension 2147483648 at byte 21 is too large");
+    // A dimension of 0 is a tensor without values (memcpy(nullptr) was undefined; found by fuzzing).
+    std::ofstream(dir / "w.bin", std::ios::binary) << "SOMAWTS1" + u32(1) + u32(1) + "e" + u32(2) + u32(0) + u32(5);
+    const auto empty = read_weights(dir / "w.bin");
+    ASSERT_EQ(empty.size(), 1u);
+    EXPECT_EQ(empty[0].shape, (std::vector<int>{0, 5}));
+    EXPECT_TRUE(empty[0].values.empty());
     EXPECT_EQ(read_error(dir), dir.string() + ": cannot open: not a regular file");
     EXPECT_EQ(read_error("/dev/zero"), "/dev/zero: cannot open: not a regular file");
     std::filesystem::remove_all(dir);

@@ -88,6 +88,13 @@ Node convert(const toml::node& in, const std::string& display, const std::filesy
 
 }  // namespace
 
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
 const Node* Node::find(std::string_view key) const {
     for (const auto& [k, v] : entries)
         if (k == key) return &v;

@@ -29,6 +29,16 @@ struct Node {
     SourcePos key_pos;          // where its key is written (for table entries)
     std::filesystem::path dir;  // folder relative paths in the value resolve against
 
+    // Declared here, defined where Node is complete: a table's entries are
+    // pairs holding Node, and clang (with libstdc++) cannot check whether
+    // such a pair is default-constructible inside Node's own definition.
+    Node();
+    ~Node();
+    Node(const Node&);
+    Node(Node&&) noexcept;
+    Node& operator=(const Node&);
+    Node& operator=(Node&&) noexcept;
+
     bool is_table() const { return type == Type::table; }
     bool is_number() const { return type == Type::integer || type == Type::floating; }
     double number() const { return type == Type::integer ? static_cast<double>(integer) : floating; }

@@ -42,6 +42,8 @@ const char* idx_type_name(std::uint8_t type) {
     }
 }
 
+constexpr std::size_t kGzipFirstBuffer = std::size_t{16} << 20;
+
 // An IDX file's bytes in order, raw or gzip (detected by its magic bytes):
 // read piece by piece, so nothing is inflated beyond what is asked for.
 class IdxStream {
@@ -210,9 +212,23 @@ IdxArray read_idx(const std::filesystem::path& path) {
     // can hold: a gzip bomb's header may promise terabytes.
     if (overflow || expected > memory_budget())
         throw Error(name + ": " + says + ", more than soma reads into memory: " + memory_budget_text());
-    out.data.resize(expected);
-    if (const std::size_t have = in.read(out.data.data(), expected); have < expected)
-        throw Error(name + ": truncated: " + says + ", file has " + std::to_string(have));
+    // A raw file's size is checked: it gets its buffer at once. Compressed data
+    // proves its size only as it inflates, so its buffer grows with it (16 MiB,
+    // then doubling, capped at the declared size): a small file declaring
+    // gigabytes allocates no more than twice what it really holds, and a true
+    // one at most 1.5 times its declared size.
+    std::size_t have = 0;
+    out.data.resize(in.gzip() ? std::min<std::uint64_t>(expected, kGzipFirstBuffer) : expected);
+    for (;;) {
+        const std::size_t want = out.data.size() - have;
+        const std::size_t n = in.read(out.data.data() + have, want);
+        have += n;
+        if (n < want) throw Error(name + ": truncated: " + says + ", file has " + std::to_string(have));
+        if (have == expected) break;
+        const std::size_t next = std::min<std::uint64_t>(expected, 2 * out.data.size());
+        out.data.reserve(next);  // exactly: resize alone may round the capacity up to twice the size
+        out.data.resize(next);
+    }
     // Inflate a little past the end: enough to tell trailing data, never the
     // whole of a bomb that follows a small header.
     std::uint8_t extra[1 << 16];

@@ -102,7 +102,8 @@ std::vector<SavedTensor> read_weights(const std::filesystem::path& path) {
         }
         need(values * sizeof(float), "values");
         t.values.resize(static_cast<std::size_t>(values));
-        std::memcpy(t.values.data(), bytes.data() + pos, t.values.size() * sizeof(float));
+        if (!t.values.empty())  // a dimension of 0 leaves no buffer: memcpy(nullptr, ...) is undefined
+            std::memcpy(t.values.data(), bytes.data() + pos, t.values.size() * sizeof(float));
         pos += t.values.size() * sizeof(float);
     }
     if (pos != bytes.size()) throw Error(path.string() + ": " + std::to_string(bytes.size() - pos) + " trailing bytes");
