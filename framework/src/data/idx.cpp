@@ -42,7 +42,9 @@ const char* idx_type_name(std::uint8_t type) {
     }
 }
 
+// The first buffer for gzip data: see read_idx.
 constexpr std::size_t kGzipFirstBuffer = std::size_t{16} << 20;
+constexpr std::uint64_t kGzipRatio = 16;
 
 // An IDX file's bytes in order, raw or gzip (detected by its magic bytes):
 // read piece by piece, so nothing is inflated beyond what is asked for.
@@ -213,12 +215,16 @@ IdxArray read_idx(const std::filesystem::path& path) {
     if (overflow || expected > memory_budget())
         throw Error(name + ": " + says + ", more than soma reads into memory: " + memory_budget_text());
     // A raw file's size is checked: it gets its buffer at once. Compressed data
-    // proves its size only as it inflates, so its buffer grows with it (16 MiB,
-    // then doubling, capped at the declared size): a small file declaring
-    // gigabytes allocates no more than twice what it really holds, and a true
-    // one at most 1.5 times its declared size.
+    // proves its size only as it inflates: its buffer starts at what the file
+    // could plausibly hold (kGzipRatio times its size, at least 16 MiB; image
+    // data compresses 2-8 times, so MNIST's files get theirs at once) and
+    // doubles as more arrives, capped at the declared size. A small file
+    // declaring gigabytes so allocates no more than that first buffer or
+    // twice what it holds.
     std::size_t have = 0;
-    out.data.resize(in.gzip() ? std::min<std::uint64_t>(expected, kGzipFirstBuffer) : expected);
+    const std::uint64_t plausible =
+        std::max<std::uint64_t>(kGzipFirstBuffer, kGzipRatio * std::filesystem::file_size(path));
+    out.data.resize(in.gzip() ? std::min(expected, plausible) : expected);
     for (;;) {
         const std::size_t want = out.data.size() - have;
         const std::size_t n = in.read(out.data.data() + have, want);
