@@ -33,7 +33,7 @@ int apply_threads(int requested, const ModelConfig& model, int inputs, int class
     // Read once: omp_set_num_threads below changes what it reports later.
     static const int available = omp_get_max_threads();
     int n = requested > 0 ? requested : auto_threads(model, inputs, classes, batch, available);
-    if (const int cores = omp_get_num_procs(); n > cores) {
+    if (const int cores = omp_get_num_procs(); requested > cores) {
         n = clamp_threads(n, cores);
         std::fprintf(stderr, "soma: training.threads = %d is more than the %d cores here; using %d\n", requested,
                      cores, n);
