@@ -74,7 +74,7 @@ TEST(Trainer, ANonFiniteWeightIsDivergenceEvenWhenTheLossStaysFinite) {
     Experiment e = test::synthetic_experiment("relu", {16}, 3);
     InjectNan inject;
     RunResult r = train(e, data, test::registry(), &inject);
-    EXPECT_EQ(r.status, "diverged");
+    EXPECT_EQ(r.status, RunStatus::diverged);
     EXPECT_EQ(r.diverged_epoch, 2);
     ASSERT_EQ(r.epochs.size(), 1u);
 }
