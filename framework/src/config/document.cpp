@@ -9,6 +9,8 @@
 
 #include <toml++/toml.h>
 
+#include "util/bounded_read.h"
+
 namespace soma {
 
 namespace {
@@ -256,14 +258,10 @@ std::string read_config_text(const std::filesystem::path& file, const SourcePos*
     if (size > kMaxConfigBytes) return refuse("it has " + std::to_string(size) + " bytes, more than " + limit);
     std::ifstream in(file, std::ios::binary);
     if (!in) return refuse(std::strerror(errno));
-    // In pieces, stopping past the limit: the file may have grown since.
     std::string text;
     text.reserve(static_cast<std::size_t>(size));
-    char piece[1 << 16];
-    while (in.read(piece, sizeof piece) || in.gcount() > 0) {
-        text.append(piece, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxConfigBytes) return refuse("it has more than " + limit);
-    }
+    // Bounded again: the file may have grown since.
+    if (!read_at_most(in, kMaxConfigBytes, text)) return refuse("it has more than " + limit);
     if (in.bad()) return refuse(std::strerror(errno));
     return text;
 }
