@@ -50,8 +50,17 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # apt's own output (progress, debconf notes) is shown only when it fails.
+  apt_log=$(mktemp)
+  if ! { as_root apt-get update -qq &&
+         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+       >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    rm -f "$apt_log"
+    echo "setup: apt-get failed (its output is above)" >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 [ "${1:-}" = "--deps" ] && exit 0
 

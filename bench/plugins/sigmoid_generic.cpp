@@ -14,14 +14,12 @@
 namespace {
 
 struct SigmoidGeneric {
-    explicit SigmoidGeneric(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return 1.f / (1.f + soma::exp(-x)); }
     float df(float, float y) const { return y * (1.f - y); }
 };
 
 struct SigmoidGenericStd {
-    explicit SigmoidGenericStd(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return 1.f / (1.f + std::exp(-x)); }
     float df(float, float y) const { return y * (1.f - y); }
@@ -29,9 +27,10 @@ struct SigmoidGenericStd {
 
 void register_features(soma::Registrar& r) {
     soma::add_elementwise<SigmoidGeneric>(
-        r, "sigmoid_generic", {"logistic 1/(1+e^-x), soma::exp, generic path (benchmark)", {}, "xavier"});
-    soma::add_elementwise<SigmoidGenericStd>(
-        r, "sigmoid_generic_std", {"logistic 1/(1+e^-x), std::exp, generic path (benchmark)", {}, "xavier"});
+        r, {.name = "sigmoid_generic", .help = "logistic 1/(1+e^-x), soma::exp, generic path (benchmark)", .init = "xavier"});
+    soma::add_elementwise<SigmoidGenericStd>(r, {.name = "sigmoid_generic_std",
+                                                 .help = "logistic 1/(1+e^-x), std::exp, generic path (benchmark)",
+                                                 .init = "xavier"});
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
@@ -23,13 +22,7 @@ struct Elu {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Elu>(r, "elu",
-                               {"x if x > 0 else alpha (e^x - 1); fused",
-                                {{"alpha", 1.0, 0.0, 100.0, "value approached as x -> -inf is -alpha"}},
-                                "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("elu", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Elu, .name = "elu", .version = "1.0.0", .help = "x if x > 0 else alpha (e^x - 1); fused",
+                       .init = "he", .params = {{"alpha", 1.0, 0.0, 100.0, "value approached as x -> -inf is -alpha"}})

@@ -9,7 +9,6 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
@@ -17,7 +16,6 @@ constexpr float kSqrt2OverPi = 0.7978845608028654f;
 constexpr float kFit = 0.044715f;
 
 struct Gelu {
-    explicit Gelu(const soma::Params&) {}
     static constexpr bool uses_input = true;
     // Past |x| = 30, s is exactly 0 or 1 in float; the guard also keeps x^3
     // from overflowing for huge x (which would give 0 * inf = NaN in f').
@@ -43,10 +41,7 @@ struct Gelu {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Gelu>(r, "gelu", {"x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))); oneDNN eltwise", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("gelu", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Gelu, .name = "gelu", .version = "1.0.0",
+                       .help = "x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))); oneDNN eltwise", .init = "he")

@@ -3,12 +3,10 @@
 // oneDNN 2.6 has no hardsigmoid algorithm (only hardswish), so it always runs
 // on the generic path; the derivative reads only the output.
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct HardSigmoid {
-    explicit HardSigmoid(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const {
         const float v = x / 6.f + 0.5f;
@@ -17,10 +15,7 @@ struct HardSigmoid {
     float df(float, float y) const { return y > 0.f && y < 1.f ? 1.f / 6.f : 0.f; }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<HardSigmoid>(r, "hard_sigmoid", {"clip(x/6 + 1/2, 0, 1); generic", {}, "xavier"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("hard_sigmoid", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(HardSigmoid, .name = "hard_sigmoid", .version = "1.0.0",
+                       .help = "clip(x/6 + 1/2, 0, 1); generic", .init = "xavier")

@@ -4,12 +4,10 @@
 // derivative is constant, so the backward reads nothing of x: it is declared
 // as reading the output and fuses into dense as a post-op.
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Identity {
-    explicit Identity(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return x; }
     float df(float, float) const { return 1.f; }
@@ -18,10 +16,6 @@ struct Identity {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Identity>(r, "identity", {"f(x) = x; fused", {}, "xavier"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("identity", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Identity, .name = "identity", .version = "1.0.0", .help = "f(x) = x; fused", .init = "xavier")

@@ -5,7 +5,6 @@
 // output: oneDNN fuses it into dense (eltwise_relu with alpha as the negative
 // slope, eltwise_relu_use_dst_for_bwd, which requires alpha >= 0).
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
@@ -21,11 +20,7 @@ struct LeakyRelu {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<LeakyRelu>(
-        r, "leaky_relu", {"x if x > 0 else alpha x; fused", {{"alpha", 0.01, 0.0, 1.0, "slope for x <= 0"}}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("leaky_relu", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(LeakyRelu, .name = "leaky_relu", .version = "1.0.0", .help = "x if x > 0 else alpha x; fused",
+                       .init = "he", .params = {{"alpha", 0.01, 0.0, 1.0, "slope for x <= 0"}})

@@ -8,12 +8,10 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Mish {
-    explicit Mish(const soma::Params&) {}
     static constexpr bool uses_input = true;
     static float softplus(float x) { return x > 20.f ? x : std::log1p(std::exp(x)); }
     float f(float x) const { return x * std::tanh(softplus(x)); }
@@ -28,10 +26,7 @@ struct Mish {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Mish>(r, "mish", {"x tanh(softplus(x)); oneDNN eltwise", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("mish", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Mish, .name = "mish", .version = "1.0.0",
+                       .help = "x tanh(softplus(x)); oneDNN eltwise", .init = "he")

@@ -2,13 +2,10 @@
 //   f(x) = 1 / (1 + e^-x)            f'(x) = f(x) (1 - f(x)) = y (1 - y)
 // The derivative needs only the output, so oneDNN can fuse it into dense.
 #include "soma/elementwise.h"
-#include "soma/math.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Sigmoid {
-    explicit Sigmoid(const soma::Params&) {}
     static constexpr bool uses_input = false;
     // soma::exp vectorises (std::exp does not); exp overflow gives 1/inf = 0.
     float f(float x) const { return 1.f / (1.f + soma::exp(-x)); }
@@ -19,10 +16,7 @@ struct Sigmoid {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Sigmoid>(r, "sigmoid", {"logistic 1/(1+e^-x); fused", {}, "xavier"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("sigmoid", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Sigmoid, .name = "sigmoid", .version = "1.0.0", .help = "logistic 1/(1+e^-x); fused",
+                       .init = "xavier")

@@ -6,12 +6,10 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Silu {
-    explicit Silu(const soma::Params&) {}
     static constexpr bool uses_input = true;
     // e^-x overflows to inf for x < -88: s = 1/inf = 0 and f = x * 0, no NaN.
     static float s(float x) { return 1.f / (1.f + std::exp(-x)); }
@@ -26,10 +24,7 @@ struct Silu {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Silu>(r, "silu", {"x sigmoid(x) (swish); oneDNN eltwise", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("silu", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Silu, .name = "silu", .version = "1.0.0",
+                       .help = "x sigmoid(x) (swish); oneDNN eltwise", .init = "he")

@@ -7,12 +7,10 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Softplus {
-    explicit Softplus(const soma::Params&) {}
     static constexpr bool uses_input = true;
     float f(float x) const { return x > 20.f ? x : std::log1p(std::exp(x)); }  // log1p: exact for tiny e^x
     float df(float x, float) const { return 1.f / (1.f + std::exp(-x)); }      // overflow -> 1/inf = 0
@@ -22,10 +20,7 @@ struct Softplus {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Softplus>(r, "softplus", {"log(1 + e^x), a smooth relu; oneDNN eltwise", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("softplus", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Softplus, .name = "softplus", .version = "1.0.0",
+                       .help = "log(1 + e^x), a smooth relu; oneDNN eltwise", .init = "he")

@@ -5,12 +5,10 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Softsign {
-    explicit Softsign(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return x / (1.f + std::fabs(x)); }  // |f| < 1, no overflow
     float df(float, float y) const {
@@ -19,10 +17,7 @@ struct Softsign {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Softsign>(r, "softsign", {"x / (1 + |x|); generic", {}, "xavier"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("softsign", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Softsign, .name = "softsign", .version = "1.0.0",
+                       .help = "x / (1 + |x|); generic", .init = "xavier")

@@ -5,12 +5,10 @@
 #include <cmath>
 
 #include "soma/elementwise.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct Tanh {
-    explicit Tanh(const soma::Params&) {}
     static constexpr bool uses_input = false;
     float f(float x) const { return std::tanh(x); }  // saturates to +-1, never overflows
     float df(float, float y) const { return 1.f - y * y; }
@@ -19,10 +17,6 @@ struct Tanh {
     }
 };
 
-void register_features(soma::Registrar& r) {
-    soma::add_elementwise<Tanh>(r, "tanh", {"hyperbolic tangent; fused", {}, "xavier"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("tanh", "1.0.0", register_features)
+SOMA_ACTIVATION_PLUGIN(Tanh, .name = "tanh", .version = "1.0.0", .help = "hyperbolic tangent; fused", .init = "xavier")

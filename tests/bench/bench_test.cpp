@@ -225,7 +225,10 @@ TEST(BenchFile, Reads) {
                                  "batch = 64\nthreads = 2\ndataset = \"synthetic\"\naccuracy_epochs = 3\n"
                                  "activation = \"relu\"\nepochs = 2\nlatency_samples = 5000\nout = \"x/y\"\n"
                                  "[plugins]\npaths = [\"more\"]\n");
-    const BenchOptions o = load_bench_file(path);
+    std::filesystem::create_directories(path.parent_path() / "more");
+    PluginPermission permission;
+    permission.allow(path.parent_path() / "more");
+    const BenchOptions o = load_bench_file(path, permission);
     ASSERT_EQ(o.architectures.size(), 2u);
     EXPECT_EQ(o.architectures[1].text, "784-100-10");
     EXPECT_EQ(o.batch, 64);
@@ -238,6 +241,13 @@ TEST(BenchFile, Reads) {
     EXPECT_EQ(o.out, "x/y");
     ASSERT_EQ(o.extra_plugin_folders.size(), 1u);
     EXPECT_EQ(o.extra_plugin_folders[0], path.parent_path() / "more");
+}
+
+TEST(BenchFile, PluginFoldersNeedTheUsersPermission) {
+    std::filesystem::create_directories(temp_dir("files") / "theirs");
+    const std::string e = file_error("[bench]\narchitectures = [\"784-16-10\"]\n[plugins]\npaths = [\"theirs\"]\n");
+    EXPECT_NE(e.find("b.toml:4:10: plugins.paths: plugin folder "), std::string::npos) << e;
+    EXPECT_NE(e.find("to load it, add --allow-plugins "), std::string::npos) << e;
 }
 
 TEST(BenchFile, ErrorsHavePositions) {

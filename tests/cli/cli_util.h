@@ -22,11 +22,13 @@ struct Result {
     std::string output;  // stdout and stderr together
 };
 
-// Runs `soma ARGS` through the shell in dir; SOMA_DATA_DIR points at data_dir.
-inline Result soma(const std::string& args, const fs::path& dir, const fs::path& data_dir = {}) {
+// Runs `soma ARGS` through the shell in dir; SOMA_DATA_DIR points at data_dir;
+// env ("NAME='value' ...") is set for soma alone.
+inline Result soma(const std::string& args, const fs::path& dir, const fs::path& data_dir = {},
+                   const std::string& env = "") {
     std::string cmd = "cd '" + dir.string() + "' && ";
     if (!data_dir.empty()) cmd += "SOMA_DATA_DIR='" + data_dir.string() + "' ";
-    cmd += "'" + kSoma + "' " + args + " 2>&1";
+    cmd += env + (env.empty() ? "" : " ") + "'" + kSoma + "' " + args + " 2>&1";
     Result r;
     FILE* p = ::popen(cmd.c_str(), "r");
     std::array<char, 4096> buf;

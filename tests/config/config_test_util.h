@@ -1,5 +1,5 @@
-// Shared pieces of the config tests: a registry with the built plugins, a
-// temporary folder to write TOML files into, and catching a ConfigError.
+// Shared pieces of the config tests: the built-in plugins, a temporary
+// folder to write TOML files into, and catching a ConfigError.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,20 +14,11 @@
 #include "config/experiment.h"
 #include "config/sweep.h"
 #include "plugin/registry.h"
+#include "support/builtin_plugins.h"
 
 namespace soma::test {
 
-// One registry for the whole test binary; it must outlive everything made
-// from it, and loading the plugins once is enough.
-inline Registry& plugins() {
-    static Registry registry;
-    static const bool loaded = [] {
-        for (const auto& e : registry.load_folders({SOMA_TEST_PLUGIN_DIR})) ADD_FAILURE() << e.message;
-        return true;
-    }();
-    (void)loaded;
-    return registry;
-}
+inline Registry& plugins() { return builtin_registry(); }
 
 // A fresh folder per test, removed afterwards.
 class ConfigTest : public ::testing::Test {

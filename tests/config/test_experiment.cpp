@@ -154,25 +154,28 @@ TEST_F(ConfigTest, PluginFoldersAreLoadedBeforeNamesAreChecked) {
 TEST_F(ConfigTest, PluginPathsAreRelativeToTheFile) {
     std::filesystem::create_directories(dir_ / "my_plugins");
     write("sub/exp.toml", "[plugins]\npaths = [\"../my_plugins\"]\n");
-    const Experiment e = load("sub/exp.toml");
+    PluginPermission permission;
+    permission.allow(dir_ / "my_plugins");
+    const Experiment e = load_experiment(dir_ / "sub/exp.toml", plugins(), {}, permission);
     ASSERT_EQ(e.plugin_paths.size(), 1u);
     EXPECT_EQ(e.plugin_paths[0], dir_ / "my_plugins");
 }
 
 // Loads `text`, writes it back with to_toml, loads that: both must be equal,
 // and writing the second gives the same text.
-void expect_round_trip(const std::filesystem::path& dir, const Experiment& first) {
+void expect_round_trip(const std::filesystem::path& dir, const Experiment& first,
+                       const PluginPermission& permission = PluginPermission()) {
     const std::string text = to_toml(first);
     std::ofstream(dir / "again.toml") << text;
-    const Experiment second = load_experiment(dir / "again.toml", plugins());
+    const Experiment second = load_experiment(dir / "again.toml", plugins(), {}, permission);
     EXPECT_EQ(first, second) << text;
     EXPECT_EQ(to_toml(second), text);
 }
 
 TEST_F(ConfigTest, ToTomlRoundTripsHiddenLayers) {
     write("exp.toml", R"([experiment]
-name = "round \"trip\""
-description = "line one\nline two"
+name = "round_trip"
+description = "line one\nline \"two\""
 [data]
 dataset = "synthetic"
 synthetic_train = 300
@@ -214,7 +217,9 @@ units = 3
 [plugins]
 paths = ["plugins here"]
 )");
-    expect_round_trip(dir_, load("exp.toml"));
+    PluginPermission permission;
+    permission.allow(dir_ / "plugins here");
+    expect_round_trip(dir_, load_experiment(dir_ / "exp.toml", plugins(), {}, permission), permission);
 }
 
 TEST_F(ConfigTest, ToTomlRoundTripsAModelWithoutHiddenLayers) {

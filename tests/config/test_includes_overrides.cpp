@@ -119,9 +119,9 @@ TEST_F(ConfigTest, ALaterOverrideWins) {
 
 TEST_F(ConfigTest, OverridesCreateTables) {
     write("exp.toml", "");
-    const Experiment e = load("exp.toml", {"output.name=\"x y\"", "data.dataset=fashion-mnist",
+    const Experiment e = load("exp.toml", {"output.name=\"x-y\"", "data.dataset=fashion-mnist",
                                            "model.activation_params={}"});
-    EXPECT_EQ(e.output.name, "x y");
+    EXPECT_EQ(e.output.name, "x-y");
     EXPECT_EQ(e.data.dataset, "fashion-mnist");
 }
 

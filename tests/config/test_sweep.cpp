@@ -4,6 +4,7 @@
 
 #include "config/document.h"
 #include "config/sweep_id.h"
+#include "util/sanitize.h"
 
 namespace soma::test {
 
@@ -157,11 +158,12 @@ TEST_F(ConfigTest, SetAppliesToEveryRunButNotToAnAxis) {
 }
 
 TEST_F(ConfigTest, RunIdsAreFilesystemSafe) {
-    write("sweep.toml", "[sweep]\n\"output.name\" = [\"a b/c\", \"d\"]\n\"model.init_scale\" = [0.5, 2.0]\n");
+    write("sweep.toml", "[sweep]\n\"experiment.description\" = [\"a b/c\\u001b\", \"d\"]\n"
+                        "\"model.init_scale\" = [0.5, 2.0]\n");
     const Sweep s = load_sweep(dir_ / "sweep.toml", plugins());
-    EXPECT_EQ(ids(s), (std::vector<std::string>{"name=a_b_c,init_scale=0.5", "name=a_b_c,init_scale=2",
-                                                "name=d,init_scale=0.5", "name=d,init_scale=2"}));
-    EXPECT_EQ(s.runs[0].experiment.output.name, "a b/c");
+    EXPECT_EQ(ids(s), (std::vector<std::string>{"description=a_b_c_,init_scale=0.5", "description=a_b_c_,init_scale=2",
+                                                "description=d,init_scale=0.5", "description=d,init_scale=2"}));
+    EXPECT_EQ(s.runs[0].experiment.description, "a b/c\x1b");
 }
 
 TEST_F(ConfigTest, AxisKeysAreTheShortestUniqueTails) {
@@ -180,7 +182,7 @@ TEST_F(ConfigTest, ValueIdsAndSanitizing) {
     EXPECT_EQ(value_id(*doc.find("c")), "true");
     EXPECT_EQ(value_id(*doc.find("d")), "x-1_y-z");
     EXPECT_EQ(value_id(*doc.find("e")), "-3");
-    EXPECT_EQ(sanitize_id("a=b c/d,e.f-g_h:i"), "a=b_c_d,e.f-g_h_i");
+    EXPECT_EQ(folder_name("a=b c/d,e.f-g_h:i"), "a=b_c_d,e.f-g_h_i");
 }
 
 TEST_F(ConfigTest, SweepToTomlLoadsBackToTheSameRuns) {

@@ -1,56 +1,34 @@
-// Shared by the conformance tests: the registry holding every plugin built
-// into SOMA_TEST_PLUGIN_DIR, the names to parameterise over, a oneDNN engine.
+// Shared by the conformance tests: the built-in plugins (one registry for
+// the process, tests/support), the names to parameterise over, and the
+// subject of a check (tests/support/plugin_checks.h runs it).
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <string>
 #include <vector>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
-#include "plugin/registry.h"
+#include "support/builtin_plugins.h"
+#include "support/plugin_checks.h"
 
 namespace soma::conformance {
 
-struct Loaded {
-    Registry* registry;  // never destroyed: plugin objects may outlive tests
-    std::vector<LoadError> errors;
-};
+using test::builtin_plugins;
+using tooling::CheckId;
 
-// Loaded on first use. The parameterised suites call names() while gtest
-// registers tests (inside InitGoogleTest), so this must not report failures
-// itself: PluginFolder.EveryLibraryLoads checks the errors.
-inline Loaded& loaded() {
-    static Loaded l = [] {
-        auto* r = new Registry();
-        std::vector<LoadError> errors = r->load_folders({SOMA_TEST_PLUGIN_DIR});
-        return Loaded{r, std::move(errors)};
-    }();
-    return l;
-}
-
-inline Registry& registry() { return *loaded().registry; }
+inline Registry& registry() { return test::builtin_registry(); }
 
 inline std::vector<std::string> names(Kind kind) { return registry().names(kind); }
 
-// gtest names allow letters, digits and '_' only.
-inline std::string sanitize(std::string s) {
-    for (char& c : s)
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    return s;
-}
-
-inline std::string name_of(const ::testing::TestParamInfo<std::string>& info) { return sanitize(info.param); }
-
-struct Engine {
-    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-    dnnl::stream stream{engine};
-};
+inline std::string name_of(const ::testing::TestParamInfo<std::string>& info) { return test::test_name(info.param); }
 
 // Number of operator new calls so far on this thread (alloc_counter.cpp
 // replaces the global operator new for the whole test binary, plugins included).
 long long allocations();
+
+// A built-in feature with its default parameters, as a check's subject.
+inline tooling::Subject subject(Kind kind, const std::string& name) {
+    return {registry(), kind, name, {}, allocations};
+}
 
 }  // namespace soma::conformance

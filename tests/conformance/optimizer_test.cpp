@@ -1,8 +1,9 @@
-// Conformance of every optimizer plugin, with its default parameters, on
-// f(w) = sum (w - target)^2 over a decayed tensor ("weights") and an
-// undecayed one ("bias", decay = false).
+// Conformance of every optimizer plugin: the checks `soma plugin check` runs
+// (framework/src/tooling/check_optimizer.cpp), with its default parameters,
+// on f(w) = sum (w - target)^2 over a decayed tensor ("weights") and an
+// undecayed one ("bias", decay = false); then the built-in optimizers
+// against their formulas.
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,127 +14,24 @@
 namespace soma::conformance {
 namespace {
 
-// Two tensors with their targets; the gradient of f is 2 (w - target).
-struct Problem {
-    std::vector<float> w{0.10f, -0.05f, 0.32f, 0.07f, -0.21f, 0.15f, 0.02f, -0.12f, 0.25f, -0.30f};
-    std::vector<float> b{0.05f, -0.10f, 0.20f};
-    std::vector<float> w_target{0.02f, 0.05f, 0.40f, -0.03f, -0.11f, 0.05f, -0.08f, -0.02f, 0.35f, -0.40f};
-    std::vector<float> b_target{-0.05f, 0.00f, 0.10f};
-    std::vector<float> w_grad = std::vector<float>(10, 0.f), b_grad = std::vector<float>(3, 0.f);
-
-    std::vector<ParamTensor> tensors() {
-        return {{"weights", w.data(), w_grad.data(), w.size(), {2, 5}, true},
-                {"bias", b.data(), b_grad.data(), b.size(), {3}, false}};
-    }
-    double loss() const {
-        double f = 0;
-        for (std::size_t i = 0; i < w.size(); ++i) f += (w[i] - w_target[i]) * (w[i] - w_target[i]);
-        for (std::size_t i = 0; i < b.size(); ++i) f += (b[i] - b_target[i]) * (b[i] - b_target[i]);
-        return f;
-    }
-    void gradient() {
-        for (std::size_t i = 0; i < w.size(); ++i) w_grad[i] = 2.f * (w[i] - w_target[i]);
-        for (std::size_t i = 0; i < b.size(); ++i) b_grad[i] = 2.f * (b[i] - b_target[i]);
-    }
-};
-
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 class OptimizerConformance : public ::testing::TestWithParam<std::string> {
 protected:
-    std::unique_ptr<Optimizer> make(const Params& params = {}) const {
-        return registry().make_optimizer(GetParam(), params);
-    }
-    const FeatureRecord& feature() const { return registry().feature(Kind::optimizer, GetParam()); }
-    bool declares(const std::string& param) const {
-        for (const ParamSpec& s : feature().info.params)
-            if (s.name == param) return true;
-        return false;
-    }
+    tooling::Subject optimizer() const { return subject(Kind::optimizer, GetParam()); }
 };
 
 TEST_P(OptimizerConformance, LowersQuadraticBy90PercentIn200Steps) {
-    Problem p;
-    auto opt = make();
-    opt->setup(p.tensors());
-    const double start = p.loss();
-    for (int step = 0; step < 200; ++step) {
-        p.gradient();
-        opt->step(1.f);
-    }
-    EXPECT_LE(p.loss(), 0.1 * start) << "from " << start;
-    for (float v : p.w) EXPECT_TRUE(std::isfinite(v));
+    EXPECT_CHECK_PASSES(CheckId::converges, optimizer());
 }
 
-TEST_P(OptimizerConformance, IsDeterministic) {
-    Problem a, b;
-    auto oa = make(), ob = make();
-    oa->setup(a.tensors());
-    ob->setup(b.tensors());
-    for (int step = 0; step < 50; ++step) {
-        a.gradient();
-        b.gradient();
-        oa->step(step % 2 ? 1.f : 0.5f);
-        ob->step(step % 2 ? 1.f : 0.5f);
-    }
-    EXPECT_TRUE(same_bits(a.w, b.w));
-    EXPECT_TRUE(same_bits(a.b, b.b));
-}
+TEST_P(OptimizerConformance, IsDeterministic) { EXPECT_CHECK_PASSES(CheckId::deterministic, optimizer()); }
 
-// A tensor with decay = false moves exactly as it would with no weight decay
-// at all; a decayed one moves differently once weight_decay is set.
-TEST_P(OptimizerConformance, RespectsDecayFalse) {
-    Params with_decay;
-    if (declares("weight_decay")) with_decay.set("weight_decay", 0.1);
-    Params without_decay;
-    if (declares("weight_decay")) without_decay.set("weight_decay", 0.0);
-    Problem a, b;
-    auto oa = make(with_decay), ob = make(without_decay);
-    oa->setup(a.tensors());
-    ob->setup(b.tensors());
-    for (int step = 0; step < 20; ++step) {
-        a.gradient();
-        b.gradient();
-        oa->step(1.f);
-        ob->step(1.f);
-    }
-    EXPECT_TRUE(same_bits(a.b, b.b)) << "the decay = false tensor was decayed";
-    if (declares("weight_decay")) {
-        EXPECT_FALSE(same_bits(a.w, b.w)) << "weight_decay had no effect on weights";
-    }
-}
+TEST_P(OptimizerConformance, RespectsDecayFalse) { EXPECT_CHECK_PASSES(CheckId::decay_false, optimizer()); }
 
 TEST_P(OptimizerConformance, ZeroLrFactorLeavesWeightsUnchanged) {
-    Problem p;
-    auto opt = make();
-    opt->setup(p.tensors());
-    const std::vector<float> w0 = p.w, b0 = p.b;
-    for (int step = 0; step < 3; ++step) {
-        p.gradient();
-        opt->step(0.f);
-    }
-    EXPECT_TRUE(same_bits(p.w, w0));
-    EXPECT_TRUE(same_bits(p.b, b0));
-    p.gradient();
-    opt->step(1.f);
-    EXPECT_FALSE(same_bits(p.w, w0)) << "a real step after lr_factor = 0 should move";
+    EXPECT_CHECK_PASSES(CheckId::zero_lr_factor, optimizer());
 }
 
-TEST_P(OptimizerConformance, StepAllocatesNothing) {
-    Problem p;
-    auto opt = make();
-    opt->setup(p.tensors());
-    p.gradient();
-    opt->step(1.f);  // a first step may set up lazily; the steady state may not allocate
-    const long long before = allocations();
-    for (int step = 0; step < 10; ++step) {
-        p.gradient();
-        opt->step(1.f);
-    }
-    EXPECT_EQ(allocations() - before, 0);
-}
+TEST_P(OptimizerConformance, StepAllocatesNothing) { EXPECT_CHECK_PASSES(CheckId::allocations, optimizer()); }
 
 INSTANTIATE_TEST_SUITE_P(Optimizers, OptimizerConformance, ::testing::ValuesIn(names(Kind::optimizer)), name_of);
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "test_registry.h"
+#include "support/builtin_plugins.h"
 
 namespace soma {
 namespace {

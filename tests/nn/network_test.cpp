@@ -9,7 +9,7 @@
 #include "nn/loss.h"
 #include "nn/network.h"
 #include "soma/random.h"
-#include "test_registry.h"
+#include "support/builtin_plugins.h"
 
 namespace soma {
 namespace {

@@ -38,6 +38,12 @@ TEST(ElfReader, FindsEntrySymbolAndMarkerInValidFixture) {
     soma_plugin_marker m;
     std::memcpy(&m, marker->data(), sizeof m);
     EXPECT_EQ(m.abi_version, SOMA_PLUGIN_ABI_VERSION);
+    // What the build used, as the host sees it before loading.
+    EXPECT_EQ(m.onednn_major, static_cast<std::uint32_t>(DNNL_VERSION_MAJOR));
+    EXPECT_EQ(m.onednn_minor, static_cast<std::uint32_t>(DNNL_VERSION_MINOR));
+    EXPECT_EQ(m.cxx_library, SOMA_PLUGIN_CXX_LIBSTDCXX);
+    EXPECT_EQ(m.cxx_abi, static_cast<std::uint32_t>(_GLIBCXX_USE_CXX11_ABI));
+    EXPECT_EQ(m.cxx_release, static_cast<std::uint32_t>(_GLIBCXX_RELEASE));
     EXPECT_FALSE(elf.section(".no_such_section").has_value());
 }
 

@@ -1,8 +1,10 @@
 // default_plugin_folders and the rule behind it: order, the build folder only
-// from inside the build tree, SOMA_PLUGIN_PATH, dedup, missing folders dropped.
+// from inside the build tree, SOMA_PLUGIN_PATH, dedup, missing folders dropped;
+// PluginPermission: which other folders may be loaded, and saying so.
 #include <stdlib.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -92,6 +94,75 @@ TEST(PluginFolders, DefaultHonoursSomaPluginPath) {
     if (fs::is_directory(SOMA_TEST_PLUGIN_DIR, ec)) {
         EXPECT_EQ(folders.front(), fs::canonical(SOMA_TEST_PLUGIN_DIR));
     }
+}
+
+TEST(PluginPermission, AllowsTheDefaultFoldersAndWhatTheUserAllowed) {
+    TempDir theirs;
+    PluginPermission permission;
+    for (const fs::path& folder : default_plugin_folders()) EXPECT_FALSE(permission.refusal(folder)) << folder;
+    const auto why = permission.refusal(theirs.path());
+    ASSERT_TRUE(why);
+    EXPECT_EQ(*why, "plugin folder " + theirs.path().string() +
+                        " is named by the config but not allowed: soma loads code only from its own plugin folders, "
+                        "SOMA_PLUGIN_PATH and folders you allow on the command line; to load it, add "
+                        "--allow-plugins " + theirs.path().string());
+    // Allowed by any path that leads to the same folder.
+    fs::create_directory_symlink(theirs.path(), theirs.path() / "link");
+    permission.allow(theirs.path() / "link");
+    EXPECT_FALSE(permission.refusal(theirs.path()));
+    EXPECT_FALSE(permission.refusal(theirs.path() / "link" / "."));
+    EXPECT_EQ(permission.allowed(), std::vector<fs::path>{theirs.path()});
+    // The exact folder: not what lies below it.
+    fs::create_directories(theirs.path() / "below");
+    EXPECT_TRUE(permission.refusal(theirs.path() / "below"));
+}
+
+TEST(PluginPermission, RefusesToAllowWhatIsNotAFolder) {
+    TempDir t;
+    PluginPermission permission;
+    const fs::path file = t.write("lib.so", "x");
+    try {
+        permission.allow(file);
+        ADD_FAILURE() << "allowed a file";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(std::string(e.what()), "--allow-plugins " + file.string() + ": not a folder");
+    }
+    EXPECT_THROW(permission.allow(t.path() / "none"), std::exception);
+    EXPECT_TRUE(permission.allowed().empty());
+}
+
+TEST(PluginPermission, SaysOnceWhichLibrariesComeFromWhere) {
+    TempDir theirs;
+    fs::copy_file(test::fixture("fixture_valid"), theirs.path() / "fixture_valid.so");
+    PluginPermission permission;
+    permission.allow(theirs.path());
+    std::ostringstream said;
+    permission.announce_to = &said;
+    Registry registry;
+    EXPECT_TRUE(permission.load(registry, theirs.path()).empty());
+    EXPECT_TRUE(permission.load(registry, theirs.path()).empty());
+    EXPECT_EQ(said.str(), "soma: loading plugins from " + theirs.path().string() + ": fixture_valid.so\n");
+    EXPECT_TRUE(registry.has(Kind::activation, "fixture_square"));
+    // soma's own plugins are loaded without a word.
+    std::error_code ec;
+    if (fs::is_directory(SOMA_TEST_PLUGIN_DIR, ec)) {
+        said.str("");
+        permission.load_defaults(registry);
+        EXPECT_EQ(said.str(), "");
+    }
+}
+
+TEST(PluginFolders, PluginLibrariesAreTheSoFilesSorted) {
+    TempDir t;
+    t.write("b.so", "");
+    t.write("a.so", "");
+    t.write("notes.txt", "");
+    fs::create_directories(t.path() / "dir.so");
+    std::error_code ec;
+    EXPECT_EQ(plugin_libraries(t.path(), ec), (std::vector<fs::path>{t.path() / "a.so", t.path() / "b.so"}));
+    EXPECT_FALSE(ec);
+    plugin_libraries(t.path() / "none", ec);
+    EXPECT_TRUE(ec);
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "plugin/registry.h"
-#include "soma/plugin.h"
 #include "plugin_test_util.h"
+#include "soma/plugin.h"
 #include "util/error.h"
 
 namespace soma {
@@ -145,37 +145,78 @@ TEST(Registry, NoMarkerIsIncompleteDescriptor) {
     expect_clean_and_usable(registry);
 }
 
-TEST(Registry, WrongAbiIsRefusedBeforeAnyCodeRuns) {
-    TempDir dir;
-    const fs::path tripwire = dir.path() / "tripwire";
-    ASSERT_EQ(0, setenv("SOMA_FIXTURE_TRIPWIRE", tripwire.c_str(), 1));
+// Sets SOMA_FIXTURE_TRIPWIRE for the scope; tripped() says whether a refused
+// fixture's static initialiser ran (fixtures/tripwire.h).
+class Tripwire {
+public:
+    Tripwire() { EXPECT_EQ(0, setenv("SOMA_FIXTURE_TRIPWIRE", file_.c_str(), 1)); }
+    ~Tripwire() { unsetenv("SOMA_FIXTURE_TRIPWIRE"); }
+    bool tripped() const { return fs::exists(file_); }
+
+private:
+    TempDir dir_;
+    fs::path file_ = dir_.path() / "tripwire";
+};
+
+const std::string kExpects = "this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION);
+
+// `fixture` is refused as an ABI mismatch with `message` after its path,
+// before any of its code ran, and the registry stays clean.
+void expect_refused_before_running(const std::string& fixture_name, const std::string& message) {
+    Tripwire tripwire;
     Registry registry;
-    const auto file = fixture("fixture_wrong_abi");
+    const auto file = fixture(fixture_name);
     auto e = expect_refused(registry, file, Code::abi_mismatch, {});
-    EXPECT_EQ(e.message, file.string() + ": plugin ABI version 999, this soma expects " +
-                             std::to_string(SOMA_PLUGIN_ABI_VERSION) + "; rebuild the plugin against this soma");
-    EXPECT_FALSE(fs::exists(tripwire)) << "the wrong-ABI plugin's static initialiser ran";
+    EXPECT_EQ(e.message, file.string() + ": " + message);
+    EXPECT_FALSE(tripwire.tripped()) << fixture_name << "'s static initialiser ran";
     expect_clean_and_usable(registry);
-    unsetenv("SOMA_FIXTURE_TRIPWIRE");
 }
 
-// The control for the test above: loading the fixture for real does trip the wire.
+TEST(Registry, WrongAbiIsRefusedBeforeAnyCodeRuns) {
+    expect_refused_before_running("fixture_wrong_abi",
+                                  "plugin ABI version 999, " + kExpects + "; rebuild the plugin against this soma");
+}
+
+// The fixtures built unlike the host (tests/plugin/CMakeLists.txt), each
+// refused for what its marker records.
+TEST(Registry, OtherOneDnnMajorIsRefusedBeforeAnyCodeRuns) {
+    // Built with a dnnl_version.h that says 3.1.
+    expect_refused_before_running("fixture_other_onednn",
+                                  "plugin built with oneDNN 3.1, this soma uses oneDNN " +
+                                      std::to_string(DNNL_VERSION_MAJOR) + "." + std::to_string(DNNL_VERSION_MINOR) +
+                                      "; oneDNN objects cross the plugin boundary, so the major versions must match; "
+                                      "rebuild the plugin against this soma");
+}
+
+TEST(Registry, OtherStringAbiIsRefusedBeforeAnyCodeRuns) {
+    // Built with -D_GLIBCXX_USE_CXX11_ABI=0: std::string has the old layout.
+    expect_refused_before_running("fixture_old_string_abi",
+                                  "plugin built with _GLIBCXX_USE_CXX11_ABI=0, this soma with "
+                                  "_GLIBCXX_USE_CXX11_ABI=1; std::string has another layout in each; "
+                                  "rebuild the plugin against this soma");
+}
+
+TEST(Registry, NewerLibstdcxxIsRefusedBeforeAnyCodeRuns) {
+    expect_refused_before_running("fixture_newer_libstdcxx",
+                                  "plugin built with libstdc++ " + std::to_string(_GLIBCXX_RELEASE + 1) +
+                                      ", newer than this soma's libstdc++ " + std::to_string(_GLIBCXX_RELEASE) +
+                                      "; its code may need a newer C++ library than soma runs with; "
+                                      "rebuild the plugin against this soma");
+}
+
 TEST(Registry, WrongAbiTripwireFiresWhenLoadedDirectly) {
-    TempDir dir;
-    const fs::path tripwire = dir.path() / "tripwire";
-    ASSERT_EQ(0, setenv("SOMA_FIXTURE_TRIPWIRE", tripwire.c_str(), 1));
+    Tripwire tripwire;
     {
         boost::dll::shared_library library(boost::dll::fs::path(fixture("fixture_wrong_abi").native()),
                                            boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
-        EXPECT_TRUE(fs::exists(tripwire));
+        EXPECT_TRUE(tripwire.tripped());
     }
-    unsetenv("SOMA_FIXTURE_TRIPWIRE");
 }
 
 TEST(Registry, DescriptorAbiMismatchNamesBothVersions) {
     Registry registry;
     expect_refused(registry, fixture("fixture_descriptor_abi"), Code::abi_mismatch,
-                   {"plugin descriptor ABI version 999", "this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION)});
+                   {"plugin descriptor ABI version 999", kExpects});
     expect_clean_and_usable(registry);
 }
 

@@ -1,14 +1,21 @@
 // check_plugin(): every built-in plugin passes; deliberately broken fixture
-// plugins fail exactly the check that describes what is wrong with them.
+// plugins fail exactly the check that describes what is wrong with them, a
+// crashing or hanging one included; the conformance suite's wrapper and
+// `soma plugin check` fail a broken plugin with the same message.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "plugin/registry.h"
 #include "soma/plugin.h"
+#include "support/builtin_plugins.h"
+#include "support/plugin_checks.h"
 #include "tooling/plugin_check.h"
 
 namespace soma {
@@ -51,10 +58,20 @@ void expect_failed_only(const CheckReport& report, const std::vector<std::string
     }
 }
 
-CheckReport check_fixture(const std::string& library) {
+std::string fixture_path(const std::string& library) { return (kFixtures / (library + ".so")).string(); }
+
+CheckReport check_fixture(const std::string& library, const CheckOptions& options = {}) {
     Registry registry;
-    return check_plugin((kFixtures / (library + ".so")).string(), registry);
+    return check_plugin(fixture_path(library), registry, options);
 }
+
+const std::string& detail_of(const CheckReport& report, const std::string& name) {
+    const CheckResult* c = find(report, name);
+    static const std::string none = "(no such check)";
+    return c ? c->detail : none;
+}
+
+#define EXPECT_CONTAINS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "missing: " << (part) << "\nin:\n" << (text)
 
 class BuiltInPlugin : public ::testing::TestWithParam<std::string> {};
 
@@ -78,7 +95,9 @@ TEST(CheckPlugin, ActivationReportHasEveryCheck) {
     ASSERT_TRUE(report.passed()) << report.text();
     for (const char* check : {"loads", "activation silu: description", "activation silu: make",
                               "activation silu: derivative", "activation silu: finite", "activation silu: NaN",
-                              "activation silu: lengths", "activation silu: oneDNN", "activation silu: speed"})
+                              "activation silu: lengths", "activation silu: oneDNN",
+                              "activation silu: network (generic)", "activation silu: network (oneDNN)",
+                              "activation silu: speed"})
         EXPECT_NE(find(report, check), nullptr) << check << " missing from\n" << report.text();
     EXPECT_NE(find(report, "activation silu: oneDNN")->detail.find("eltwise_swish"), std::string::npos);
     EXPECT_NE(find(report, "activation silu: speed")->detail.find("ns/element"), std::string::npos);
@@ -113,6 +132,8 @@ TEST(CheckPlugin, ChecksALoadedPluginByName) {
     const CheckReport optimizer = check_plugin("adam", registry);
     EXPECT_TRUE(optimizer.passed()) << optimizer.text();
     EXPECT_NE(find(optimizer, "optimizer adam: converges"), nullptr) << optimizer.text();
+    // The registry is left as it was: the checks ran in child processes.
+    EXPECT_FALSE(registry.has(Kind::layer, "fixture_scale"));
 }
 
 TEST(CheckPlugin, UnknownNameGetsTheRegistrysMessage) {
@@ -142,14 +163,15 @@ TEST(CheckPlugin, WrongAbiReportsBothNumbers) {
     EXPECT_EQ(report.checks[0].name, "loads");
     EXPECT_FALSE(report.passed());
     const std::string& d = report.checks[0].detail;
-    EXPECT_NE(d.find("ABI version 998"), std::string::npos) << d;
+    EXPECT_NE(d.find("ABI version 999"), std::string::npos) << d;
     EXPECT_NE(d.find("this soma expects " + std::to_string(SOMA_PLUGIN_ABI_VERSION)), std::string::npos) << d;
     EXPECT_NE(report.text().find("FAIL  loads"), std::string::npos) << report.text();
 }
 
 TEST(CheckPlugin, WrongDerivativeFailsTheDerivativeCheck) {
     const CheckReport report = check_fixture("tooling_bad_derivative");
-    expect_failed_only(report, {"activation bad_derivative: derivative"});
+    // The network gradient uses the same wrong f'.
+    expect_failed_only(report, {"activation bad_derivative: derivative", "activation bad_derivative: network (generic)"});
     EXPECT_NE(find(report, "activation bad_derivative: derivative")->detail.find("finite differences give"),
               std::string::npos);
 }
@@ -180,6 +202,162 @@ TEST(CheckPlugin, WrongLayerInputGradientFailsItsCheck) {
     // The dense before it in the network receives the wrong dx too.
     expect_failed_only(report, {"layer bad_scale: input gradient", "layer bad_scale: network gradient"});
     EXPECT_TRUE(find(report, "layer bad_scale: parameter gradients")->passed);
+}
+
+// --- the derivative check: kinks only where they are ----------------------------
+
+// The derivative check of a feature with `params`, run here in the process.
+CheckResult derivative_of(const Registry& registry, const std::string& name, const Params& params = {}) {
+    return tooling::run_check(tooling::CheckId::derivative, {registry, Kind::activation, name, params});
+}
+
+TEST(DerivativeCheck, SmoothFunctionWithLargeCurvatureHasNoKinks) {
+    // sin at +-80 bends by 0.08 between the one-sided slopes of the old
+    // single-step test, which reported "2 kink(s)".
+    Registry registry;
+    ASSERT_FALSE(registry.load(fixture_path("tooling_sin")));
+    const CheckResult r = derivative_of(registry, "sin");
+    EXPECT_TRUE(r.passed) << r.detail;
+    EXPECT_EQ(r.number("kinks"), 0) << r.detail;
+    EXPECT_EQ(r.detail.find("kink"), std::string::npos) << r.detail;
+}
+
+TEST(DerivativeCheck, ReportsTheKinksThatAreThere) {
+    const Registry& builtins = test::builtin_registry();
+    struct Case {
+        std::string name;
+        Params params;
+        int kinks;
+        std::string where;
+    };
+    const std::vector<Case> cases = {
+        {"relu", {}, 1, "kink at 0 "},
+        {"leaky_relu", {}, 1, "kink at 0 "},
+        {"hard_sigmoid", {}, 2, "kinks at -3, 3 "},
+        {"elu", Params({{"alpha", 0.5}}), 1, "kink at 0 "},  // slopes 0.5 and 1 meet at 0
+        {"elu", {}, 0, ""},                                  // alpha = 1: e^x meets slope 1 smoothly
+        {"softplus", {}, 0, ""},
+    };
+    for (const Case& c : cases) {
+        const CheckResult r = derivative_of(builtins, c.name, c.params);
+        EXPECT_TRUE(r.passed) << c.name << ": " << r.detail;
+        EXPECT_EQ(r.number("kinks"), c.kinks) << c.name << ": " << r.detail;
+        if (c.kinks) {
+            EXPECT_CONTAINS(r.detail, c.where);
+        } else {
+            EXPECT_EQ(r.detail.find("kink"), std::string::npos) << c.name << ": " << r.detail;
+        }
+    }
+}
+
+// --- declarations about what the backward reads -------------------------------------
+
+// tooling_declarations.cpp: three correct functions with wrong or wasteful
+// declarations of what their backward reads.
+TEST(CheckPlugin, DeclarationsOfWhatTheBackwardReadsAreNamed) {
+    const CheckReport report = check_fixture("tooling_declarations");
+    const auto expect = [&](const std::string& check, bool passed, const std::string& part) {
+        const CheckResult* c = find(report, check);
+        ASSERT_NE(c, nullptr) << check << " missing from\n" << report.text();
+        EXPECT_EQ(c->passed, passed) << report.text();
+        EXPECT_CONTAINS(c->detail, part);
+    };
+    // f' reads x, declared to read only y: its df gets NaN for x.
+    expect("activation reads_x: derivative", false,
+           "df reads x, but the activation declares that backward reads only y (uses_input = false), so df gets NaN "
+           "for x; that declaration is the likely cause");
+    // The reverse: f' reads only y, declared to read x; nothing fails, a note says so.
+    expect("activation ignores_x: make", true,
+           "df gave the same f' with x withheld: uses_input = false would let the network keep only y");
+    expect("activation ignores_x: derivative", true, "134 points");
+    EXPECT_EQ(detail_of(report, "activation reads_x: make").find("withheld"), std::string::npos);
+    // oneDNN's backward reads x, declared as reading the output.
+    expect("activation onednn_reads_x: oneDNN", false,
+           "backward_reads = Reads::output is the likely cause: eltwise_gelu_tanh reads x");
+    expect("activation onednn_reads_x: derivative", true, "134 points");
+}
+
+// --- plugins that crash or hang ----------------------------------------------------------
+
+TEST(CheckPlugin, SegfaultingPluginFailsTheRunningCheckAndTheRestStillRun) {
+    const CheckReport report = check_fixture("tooling_crashes");
+    expect_failed_only(report, {"activation crashes_on_nan: NaN"});
+    const std::string& d = detail_of(report, "activation crashes_on_nan: NaN");
+    EXPECT_CONTAINS(d, "while this check ran");
+#if defined(__SANITIZE_ADDRESS__)
+    EXPECT_TRUE(d.find("SIGSEGV") != std::string::npos || d.find("exited with status") != std::string::npos) << d;
+#else
+    EXPECT_CONTAINS(d, "crashed: the check process was killed by signal 11 (SIGSEGV, Segmentation fault)");
+#endif
+    // The checks after it ran in a new process.
+    for (const char* after : {"activation crashes_on_nan: lengths", "activation crashes_on_nan: speed"})
+        EXPECT_NE(find(report, after), nullptr) << after << " missing from\n" << report.text();
+    EXPECT_CONTAINS(report.text(), "verdict: FAIL (1 of ");
+}
+
+TEST(CheckPlugin, PluginCrashingWhileLoadingFailsTheLoadsCheck) {
+    const CheckReport report = check_fixture("tooling_crashes_on_load");
+    ASSERT_EQ(report.checks.size(), 1u) << report.text();
+    EXPECT_EQ(report.checks[0].name, "loads");
+    EXPECT_FALSE(report.checks[0].passed);
+    EXPECT_CONTAINS(report.checks[0].detail, "while this check ran");
+}
+
+TEST(CheckPlugin, HangingPluginFailsTheRunningCheckAfterTheTimeLimit) {
+    CheckOptions options;
+    options.time_limit = std::chrono::seconds(5);
+    const CheckReport report = check_fixture("tooling_hangs", options);
+    expect_failed_only(report, {"activation hangs_on_nan: NaN"});
+    EXPECT_EQ(detail_of(report, "activation hangs_on_nan: NaN"),
+              "did not finish within 5 s and was stopped (an endless loop?) while this check ran");
+    EXPECT_NE(find(report, "activation hangs_on_nan: lengths"), nullptr) << report.text();
+}
+
+// --- one implementation --------------------------------------------------------------------
+
+// What a `FAIL  NAME   DETAIL` line of a report's text says about check NAME.
+std::string failed_detail(const std::string& text, const std::string& name) {
+    const std::string start = "FAIL  " + name + " ";
+    const std::size_t at = text.find(start);
+    if (at == std::string::npos) return "(no FAIL line for " + name + ")";
+    const std::size_t from = text.find_first_not_of(' ', at + start.size());
+    return text.substr(from, text.find('\n', from) - from);
+}
+
+// The conformance suite and `soma plugin check` run the same code: a broken
+// fixture fails the GoogleTest wrapper every conformance test uses
+// (EXPECT_CHECK_PASSES), check_plugin() and the soma executable, each with
+// the same message.
+TEST(SameChecks, BrokenFixtureFailsTheConformanceWrapperAndPluginCheckAlike) {
+    const std::string path = fixture_path("tooling_bad_derivative");
+    const std::string name = "activation bad_derivative: derivative";
+
+    Registry registry;
+    ASSERT_FALSE(registry.load(path));
+    tooling::add_support_plugins(registry, Kind::activation);
+    ::testing::TestPartResultArray failures;
+    {
+        ::testing::ScopedFakeTestPartResultReporter capture(
+            ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+        EXPECT_CHECK_PASSES(tooling::CheckId::derivative, (tooling::Subject{registry, Kind::activation, "bad_derivative"}));
+    }
+    ASSERT_EQ(failures.size(), 1);
+    const std::string gtest_message = failures.GetTestPartResult(0).message();
+
+    const CheckReport report = check_fixture("tooling_bad_derivative");
+    const std::string detail = detail_of(report, name);
+    EXPECT_FALSE(find(report, name)->passed);
+    EXPECT_CONTAINS(detail, "finite differences give");
+    EXPECT_CONTAINS(gtest_message, "Actual: false (" + name + ": " + detail + ")");
+
+    const std::string command = SOMA_BINARY_DIR "/bin/soma plugin check " + path + " 2>&1";
+    std::string cli;
+    if (std::FILE* p = ::popen(command.c_str(), "r")) {
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) cli.append(buf, n);
+        EXPECT_NE(::pclose(p), 0) << "soma plugin check passed a broken plugin:\n" << cli;
+    }
+    EXPECT_EQ(failed_detail(cli, name), detail) << cli;
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 # The out-of-tree proof, run by CTest as tooling.out_of_tree:
 #   install this build into a scratch prefix; with the INSTALLED soma only,
 #   scaffold an activation (`soma plugin new`), build it with
-#   find_package(soma), check it (`soma plugin check`, and the project's own
-#   CTest test), run a sweep comparing it with sigmoid; then scaffold, build
-#   and check a layer and an optimizer too; last, build a program that embeds
+#   find_package(soma) and check it (`soma plugin check`, and the project's own
+#   CTest test) with the commands it printed, run a sweep comparing it with
+#   sigmoid; then scaffold, build and check a layer (as on a machine with only
+#   ninja) and an optimizer (only make) too; last, build a program that embeds
 #   soma through soma::soma (libsoma.so) and train with it.
 # usage: out_of_tree.sh BUILD_DIR   (a complete build: it is installed as is)
 set -euo pipefail
@@ -36,18 +37,33 @@ done
 grep -q "$(cd "$build" && pwd -P)/lib/soma/plugins" "$tmp/plugins.txt" &&
     fail "the installed soma searched the build tree's plugin folder"
 
+# Runs the commands `soma plugin new` printed after "next:" (configure, build,
+# check) as a user would, with the installed soma first on PATH.
+run_printed() {  # NEW_OUTPUT_FILE
+    local line
+    while IFS= read -r line; do
+        [[ $line == "  "* ]] || continue
+        printf '+ %s\n' "${line#  }"
+        PATH="$prefix/bin:$PATH" bash -c "${line#  }" >"$tmp/printed.log" 2>&1 ||
+            { cat "$tmp/printed.log"; fail "a command plugin new printed: ${line#  }"; }
+    done < <(sed -n '/^next:$/,$p' "$1")
+}
+# A PATH folder holding only this machine's TOOL.
+only() {  # TOOL
+    local tool
+    tool=$(command -v "$1") || fail "$1 is not installed (scripts/setup.sh installs make and ninja-build)"
+    mkdir -p "$tmp/only-$1" && ln -sf "$tool" "$tmp/only-$1/$1"
+    printf '%s' "$tmp/only-$1"
+}
+
 step "soma plugin new activation my_swish"
-"$soma" plugin new activation my_swish --dir "$tmp/my_swish"
+"$soma" plugin new activation my_swish --dir "$tmp/my_swish" >"$tmp/new.txt" || fail "plugin new my_swish"
+cat "$tmp/new.txt"
 for f in my_swish.cpp CMakeLists.txt README.md; do [[ -f $tmp/my_swish/$f ]] || fail "no $f"; done
 
-step "build it against the installed soma"
-cmake -S "$tmp/my_swish" -B "$tmp/my_swish/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/configure.log" ||
-    { cat "$tmp/configure.log"; fail "configure my_swish"; }
-cmake --build "$tmp/my_swish/build" || fail "build my_swish"
+step "build it against the installed soma and check it, with the commands it printed"
+run_printed "$tmp/new.txt"
 [[ -f $tmp/my_swish/build/my_swish.so ]] || fail "no my_swish.so"
-
-step "soma plugin check"
-"$soma" plugin check "$tmp/my_swish/build/my_swish.so" || fail "plugin check my_swish.so"
 ctest --test-dir "$tmp/my_swish/build" --output-on-failure || fail "the project's own check test"
 
 step "a sweep: my_swish against sigmoid"
@@ -73,7 +89,8 @@ paths = ["$tmp/my_swish/build"]
 [sweep]
 "model.activation" = ["my_swish", "sigmoid"]
 EOF
-(cd "$tmp" && "$soma" run sweep.toml --out "$tmp/sweep" --jobs 1) || fail "soma run sweep.toml"
+(cd "$tmp" && "$soma" run sweep.toml --out "$tmp/sweep" --jobs 1 --allow-plugins "$tmp/my_swish/build") ||
+    fail "soma run sweep.toml"
 runs=0
 for activation in my_swish sigmoid; do
     summary=$(ls "$tmp"/sweep/runs/*activation="$activation"*/summary.json 2>/dev/null | head -1)
@@ -83,15 +100,29 @@ for activation in my_swish sigmoid; do
 done
 [[ $runs == 2 ]] || fail "expected 2 runs"
 
-step "a layer and an optimizer: new, build, check"
-for kind_name in "layer my_scale" "optimizer my_sgd"; do
-    read -r kind name <<<"$kind_name"
-    "$soma" plugin new "$kind" "$name" --dir "$tmp/$name"
-    cmake -S "$tmp/$name" -B "$tmp/$name/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/configure.log" ||
-        { cat "$tmp/configure.log"; fail "configure $name"; }
-    cmake --build "$tmp/$name/build" || fail "build $name"
-    "$soma" plugin check "$tmp/$name/build/$name.so" || fail "plugin check $name.so"
+# The printed commands must build with the tool the user's machine has:
+# `plugin new` is run seeing only ninja (the layer), then only make (the
+# optimizer), and what it printed is run. (CMake itself also looks in /usr/bin,
+# so only soma's choice, not CMake's, can be shown a machine without make.)
+step "a layer and an optimizer: new, build, check (a machine with only ninja, then only make)"
+for kind_name_tool in "layer my_scale ninja build.ninja" "optimizer my_sgd make Makefile"; do
+    read -r kind name tool generated <<<"$kind_name_tool"
+    tools=$(only "$tool")
+    PATH=$tools "$soma" plugin new "$kind" "$name" --dir "$tmp/$name" >"$tmp/new.txt" || fail "plugin new $name"
+    cat "$tmp/new.txt"
+    if [[ $tool == ninja ]]; then
+        grep -q -- '-B .* -G Ninja ' "$tmp/new.txt" || fail "with only ninja, plugin new did not print -G Ninja"
+    else
+        grep -q -- '-G ' "$tmp/new.txt" && fail "with make, plugin new should leave CMake its default generator"
+    fi
+    run_printed "$tmp/new.txt"
+    [[ -f $tmp/$name/build/$generated ]] || fail "$name was not configured for $tool (no $generated)"
 done
+
+step "with neither make nor ninja, plugin new says so"
+mkdir -p "$tmp/no-tools"
+PATH=$tmp/no-tools "$soma" plugin new activation my_none --dir "$tmp/my_none" >"$tmp/new.txt" || fail "plugin new my_none"
+grep -q '^(neither make nor ninja is on PATH: install one' "$tmp/new.txt" || { cat "$tmp/new.txt"; fail "no note about make/ninja"; }
 
 step "a broken derivative is caught"
 sed -i 's/return sx + (k \* sx) \* (x \* (1.f - sx));/return sx;/' "$tmp/my_swish/my_swish.cpp"

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 
@@ -55,10 +56,10 @@ void expect_cmake_project(const fs::path& dir, const std::string& name) {
     const std::string readme = read(dir / "README.md");
     EXPECT_CONTAINS(readme, "# " + name);
     EXPECT_CONTAINS(readme, "cmake -S . -B build -DCMAKE_PREFIX_PATH=");
+    EXPECT_CONTAINS(readme, "on a machine with `ninja` but no\n`make`, add `-G Ninja` to the first command.");
     EXPECT_CONTAINS(readme, "soma plugin check build/" + name + ".so");
     EXPECT_CONTAINS(readme, "[plugins]\npaths = [\"" + dir.string() + "/build\"]");
     const std::string source = read(dir / (name + ".cpp"));
-    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"" + name + "\", \"0.1.0\", register_features)");
     EXPECT_EQ(source.find('@'), std::string::npos) << "a placeholder was left:\n" << source;
     EXPECT_EQ(cmake.find('@'), std::string::npos) << cmake;
     EXPECT_EQ(readme.find('@'), std::string::npos) << readme;
@@ -75,7 +76,10 @@ TEST(Scaffold, ActivationProject) {
     EXPECT_CONTAINS(source, "struct MySwish {");
     EXPECT_CONTAINS(source, "float f(float x) const { return x * s(x); }");
     EXPECT_CONTAINS(source, "float df(float x, float /*y = f(x)*/) const {");
-    EXPECT_CONTAINS(source, "soma::add_elementwise<MySwish>(r, \"my_swish\"");
+    // The whole plugin declared in one place, the name written once.
+    EXPECT_CONTAINS(source, "SOMA_ACTIVATION_PLUGIN(MySwish, .name = \"my_swish\", .version = \"0.1.0\",");
+    EXPECT_EQ(source.find("\"my_swish\""), source.rfind("\"my_swish\""));
+    EXPECT_EQ(source.find("soma::Params&"), source.rfind("soma::Params&")) << "only in the comment on parameters";
     EXPECT_EQ(source.find("\nstd::optional<soma::FusedEltwise> fused"), std::string::npos);
     EXPECT_CONTAINS(source, "    // std::optional<soma::FusedEltwise> fused() const {");  // generic only, oneDNN commented out
     const std::string readme = read(dir / "README.md");
@@ -92,6 +96,7 @@ TEST(Scaffold, LayerProject) {
     EXPECT_CONTAINS(source, "class FeatureScale2 final : public soma::Layer {");
     EXPECT_CONTAINS(source, "{{\"scale\", scale_.data(), scale_grad_.data(), scale_.size(), {features_}, false}}");
     EXPECT_CONTAINS(source, "r.add_layer(\"feature_scale2\"");
+    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"feature_scale2\", \"0.1.0\", register_features)");
     EXPECT_CONTAINS(read(dir / "README.md"), "[[model.layers]]\ntype = \"feature_scale2\"");
 }
 
@@ -104,6 +109,7 @@ TEST(Scaffold, OptimizerProject) {
     EXPECT_CONTAINS(source, "class PlainSgd final : public soma::Optimizer {");
     EXPECT_CONTAINS(source, "info.params = {{\"learning_rate\", 0.1, 0.0, 1e6, \"step size\"}};");
     EXPECT_CONTAINS(source, "t.value[i] -= lr * t.grad[i];");
+    EXPECT_CONTAINS(source, "SOMA_PLUGIN(\"plain_sgd\", \"0.1.0\", register_features)");
     EXPECT_CONTAINS(read(dir / "README.md"), "[training.optimizer]\nname = \"plain_sgd\"");
 }
 
@@ -145,6 +151,44 @@ TEST(Scaffold, RefusesInvalidNames) {
     }
     for (const std::string name : {"x", "my_swish", "relu2", "a_b_c"}) EXPECT_EQ(plugin_name_problem(name), "") << name;
     EXPECT_CONTAINS(plugin_name_problem("my-swish"), "'-' is not allowed");
+}
+
+// A folder holding executables (or plain files) with the given names, for PATH.
+fs::path tool_folder(const fs::path& dir, std::initializer_list<const char*> names, bool executable = true) {
+    fs::create_directories(dir);
+    for (const char* name : names) {
+        std::ofstream(dir / name) << "#!/bin/sh\n";
+        fs::permissions(dir / name, executable ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write);
+    }
+    return dir;
+}
+
+TEST(Scaffold, GeneratorFollowsTheBuildToolsOnPath) {
+    TempDir t;
+    const std::string make = tool_folder(t.path() / "make", {"make"}).string();
+    const std::string ninja = tool_folder(t.path() / "ninja", {"ninja"}).string();
+    const std::string none = tool_folder(t.path() / "none", {"cmake"}).string();
+    const std::string plain = tool_folder(t.path() / "plain", {"make", "ninja"}, false).string();
+
+    // make found: CMake's default (Unix Makefiles) works, nothing to add.
+    EXPECT_EQ(choose_generator(make.c_str(), nullptr).option, "");
+    EXPECT_FALSE(choose_generator(make.c_str(), nullptr).missing);
+    EXPECT_EQ(choose_generator((ninja + ":" + make).c_str(), nullptr).option, "");
+    EXPECT_EQ(choose_generator((none + ":" + tool_folder(t.path() / "g", {"gmake"}).string()).c_str(), nullptr).option, "");
+    // only ninja: the default would fail, so Ninja is named.
+    EXPECT_EQ(choose_generator(ninja.c_str(), nullptr).option, "-G Ninja");
+    EXPECT_EQ(choose_generator((none + "::" + ninja).c_str(), nullptr).option, "-G Ninja");
+    EXPECT_FALSE(choose_generator(ninja.c_str(), nullptr).missing);
+    // CMAKE_GENERATOR is CMake's own choice: left to it.
+    EXPECT_EQ(choose_generator(ninja.c_str(), "Unix Makefiles").option, "");
+    EXPECT_EQ(choose_generator(ninja.c_str(), "").option, "-G Ninja");
+    // neither (a file that is not executable does not count): said so.
+    for (const std::string& path : {none, plain, none + ":" + plain, std::string()}) {
+        const GeneratorChoice c = choose_generator(path.c_str(), nullptr);
+        EXPECT_EQ(c.option, "") << path;
+        EXPECT_TRUE(c.missing) << path;
+    }
+    EXPECT_TRUE(choose_generator(nullptr, nullptr).missing);
 }
 
 TEST(Scaffold, ParsesKinds) {

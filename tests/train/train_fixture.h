@@ -5,17 +5,11 @@
 #include "config/experiment.h"
 #include "data/synthetic.h"
 #include "plugin/registry.h"
+#include "support/builtin_plugins.h"
 
 namespace soma::test {
 
-inline Registry& registry() {
-    static Registry* r = [] {
-        auto* reg = new Registry();  // never destroyed: plugin objects may outlive tests
-        reg->load_folders({SOMA_TEST_PLUGIN_DIR});
-        return reg;
-    }();
-    return *r;
-}
+inline Registry& registry() { return builtin_registry(); }
 
 inline Experiment synthetic_experiment(const std::string& activation, std::vector<int> hidden, int epochs) {
     Experiment e;

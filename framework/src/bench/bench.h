@@ -76,8 +76,10 @@ struct BenchResult {
 
 // Reads a bench file: a [bench] table (architectures = [...], batch, threads,
 // dataset, accuracy_epochs, activation, epochs, latency_samples, out) and an
-// optional [plugins] paths. Throws ConfigError with file:line:column.
-BenchOptions load_bench_file(const std::filesystem::path& file);
+// optional [plugins] paths, each a folder `permission` allows. Throws
+// ConfigError with file:line:column.
+BenchOptions load_bench_file(const std::filesystem::path& file,
+                             const PluginPermission& permission = PluginPermission());
 
 // Checks option values (ranges, dataset names); throws soma::Error.
 // The datasets soma bench measures on (idx needs file paths it does not take).
@@ -95,7 +97,8 @@ BenchRow measure_architecture(const BenchOptions& options, const Architecture& a
 BenchResult run_bench(const BenchOptions& options, std::ostream& log);
 
 // The outputs.
-std::string bench_table_text(const BenchResult& result);
+// The table for the terminal, fitted to width (0 = unlimited).
+std::string bench_table_text(const BenchResult& result, std::size_t width = 0);
 std::string bench_csv(const BenchResult& result);
 std::string bench_json(const BenchResult& result);
 // bench.json read back (the options it records, the rows); throws soma::Error

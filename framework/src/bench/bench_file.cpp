@@ -14,6 +14,7 @@
 #include "bench/bench.h"
 #include "config/checks.h"
 #include "config/document.h"
+#include "plugin/folders.h"
 #include "util/error.h"
 #include "util/names.h"
 
@@ -34,7 +35,7 @@ void check_keys(const Node& table, const std::vector<std::string>& known, const 
 
 }  // namespace
 
-BenchOptions load_bench_file(const std::filesystem::path& file) {
+BenchOptions load_bench_file(const std::filesystem::path& file, const PluginPermission& permission) {
     const Node root = read_toml_file(file);
     BenchOptions o;
     o.source = std::filesystem::absolute(file);
@@ -87,6 +88,8 @@ BenchOptions load_bench_file(const std::filesystem::path& file) {
                 expect_type(p, Node::Type::string, "plugins.paths");
                 std::filesystem::path folder = p.string;
                 if (folder.is_relative()) folder = (p.dir.empty() ? o.source.parent_path() : p.dir) / folder;
+                // Loading code is the user's decision, not the file's (plugin/folders.h).
+                if (const auto why = permission.refusal(folder)) fail(p.pos, "plugins.paths: " + *why);
                 o.extra_plugin_folders.push_back(folder.lexically_normal());
             }
         }

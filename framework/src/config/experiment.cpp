@@ -8,10 +8,10 @@
 namespace soma {
 
 Experiment load_experiment(const std::filesystem::path& file, Registry& registry,
-                           const std::vector<std::string>& overrides) {
+                           const std::vector<std::string>& overrides, const PluginPermission& permission) {
     Node root = read_document(file);
     apply_overrides(root, overrides);
-    return build_experiment(root, registry, file);
+    return build_experiment(root, registry, file, permission);
 }
 
 }  // namespace soma

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_error.h"  // SourcePos, ConfigError
+#include "plugin/folders.h"        // PluginPermission
 #include "soma/init.h"
 #include "soma/params.h"
 #include "util/name_table.h"
@@ -129,6 +130,9 @@ struct TrainingConfig {
     std::uint64_t seed = 1;
     int threads = 0;        // 0 = soma chooses (train/threads.h)
     double clip_norm = 0;   // clip the global gradient L2 norm to this (0 = off)
+    // Wall-clock seconds a run may take, data loading included (0 = no limit);
+    // past it the supervising process kills the run and marks it failed "timed out".
+    double time_limit = 0;
     ScheduleConfig schedule;
     EarlyStoppingConfig early_stopping;
 
@@ -167,15 +171,17 @@ struct Experiment {
 
 // Reads (following includes), merges --set overrides ("training.epochs=3", value in TOML syntax)
 // and validates an experiment file. Plugin folders named in [plugins] paths
-// are loaded into the registry first; then every plugin name and parameter is
-// checked against it. Throws soma::ConfigError naming file:line:column, what
+// are loaded into the registry first, each only if `permission` allows it
+// (else a ConfigError at the path, before any library of it is opened);
+// then every plugin name and parameter is checked against the registry. Throws soma::ConfigError naming file:line:column, what
 // was expected and, for unknown keys or names, the closest valid one.
 // Relative paths in the file (include, idx files, plugin folders) resolve
 // against the file that writes them, in --set against the working directory;
 // the Experiment holds them absolute. A file with a [sweep] table is refused
 // (see load_sweep).
 Experiment load_experiment(const std::filesystem::path& file, Registry& registry,
-                           const std::vector<std::string>& overrides = {});
+                           const std::vector<std::string>& overrides = {},
+                           const PluginPermission& permission = PluginPermission());
 
 // The resolved experiment as TOML (loads back to the same Experiment).
 std::string to_toml(const Experiment& experiment);

@@ -21,7 +21,8 @@ const std::map<std::string, std::vector<std::string>>& tables() {
           "init", "init_scale", "layers"}},
         {"model.layers", {"type", "units", "activation", "params", "activation_params"}},
         {"training",
-         {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "optimizer", "schedule", "early_stopping"}},
+         {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "time_limit", "optimizer", "schedule",
+          "early_stopping"}},
         {"training.schedule", {"name", "warmup_epochs", "step_epochs", "gamma", "min_factor"}},
         {"training.early_stopping", {"patience", "min_delta"}},
         {"training.optimizer", {"name"}},  // plus the optimizer's parameters
@@ -37,9 +38,11 @@ bool is_params_table(const std::string& path) {
            path == "training.optimizer";
 }
 
-// Everything a sweep may set, for suggestions. Includes are consumed while
-// reading files and [sweep] is the sweep itself, so neither is settable.
+}  // namespace
+
 std::vector<std::string> settable_paths() {
+    // Includes are consumed while reading files and [sweep] is the sweep
+    // itself, so neither is settable.
     std::vector<std::string> out;
     for (const auto& [table, keys] : tables()) {
         if (table == "model.layers") continue;  // entries of a list: set model.layers whole
@@ -50,8 +53,6 @@ std::vector<std::string> settable_paths() {
     }
     return out;
 }
-
-}  // namespace
 
 const std::vector<std::string>& known_keys(const std::string& table_path) {
     static const std::vector<std::string> none;

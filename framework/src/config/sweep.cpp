@@ -14,6 +14,7 @@
 #include "config/validate.h"
 #include "config/writer.h"
 #include "util/names.h"
+#include "util/sanitize.h"
 
 namespace soma {
 
@@ -115,7 +116,8 @@ std::vector<std::vector<std::size_t>> combinations(const std::vector<Axis>& axes
 
 }  // namespace
 
-Sweep load_sweep(const std::filesystem::path& file, Registry& registry, const std::vector<std::string>& overrides) {
+Sweep load_sweep(const std::filesystem::path& file, Registry& registry, const std::vector<std::string>& overrides,
+                 const PluginPermission& permission) {
     Node root = read_document(file);
     Sweep sweep;
     std::vector<Axis> axes;
@@ -139,7 +141,7 @@ Sweep load_sweep(const std::filesystem::path& file, Registry& registry, const st
                 fail(o.value.pos, "--set " + dotted(o.path) + " conflicts with the sweep axis '" + a.name + "' (" +
                                       a.key_pos.str() + "); set it in one place");
 
-    sweep.base = build_experiment(root, registry, file);
+    sweep.base = build_experiment(root, registry, file, permission);
     for (const auto& path : std::vector<std::vector<std::string>>{{"model", "activation_params"},
                                                                   {"model", "output_activation_params"},
                                                                   {"training", "optimizer"}})
@@ -163,19 +165,20 @@ Sweep load_sweep(const std::filesystem::path& file, Registry& registry, const st
         for (std::size_t i = 0; i < axes.size(); ++i) {
             Node value = axes[i].values[combo[i]];
             value.key_pos = axes[i].key_pos;  // an unknown key inside it points at the axis
-            const std::string part = sanitize_id(keys[i] + "=" + value_id(value));
+            const std::string part = folder_name(keys[i] + "=" + value_id(value));
             parts.push_back(part);
             if (axes[i].name != "training.seed") config_parts.push_back(part);
             run.assignments.emplace_back(axes[i].name, value_text(axes[i], value));
             set_at_path(doc, axes[i].path, std::move(value));
         }
-        run.id = join(parts, ",");
+        // Each part is a folder name already; this keeps the whole within NAME_MAX.
+        run.id = parts.empty() ? "" : folder_name(join(parts, ","));
         run.config_id = join(config_parts, ",");
         if (auto [it, fresh] = seen.emplace(run.id, sweep.runs.size()); !fresh)
             fail(sweep_pos, "sweep: runs " + std::to_string(it->second + 1) + " and " +
                                 std::to_string(sweep.runs.size() + 1) + " both get the id '" + run.id +
                                 "'; every run needs its own (is a value listed twice?)");
-        run.experiment = build_experiment(doc, registry, file);
+        run.experiment = build_experiment(doc, registry, file, permission);
         sweep.runs.push_back(std::move(run));
     }
     return sweep;

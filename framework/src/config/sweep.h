@@ -20,8 +20,9 @@ namespace soma {
 
 struct RunSpec {
     // "activation=relu,hidden=16x16,seed=2": each axis as key=value, the key
-    // the shortest unique tail of its path, lists joined by 'x', characters
-    // outside [A-Za-z0-9._=,x-] replaced by '_'. "" when there are no axes.
+    // the shortest unique tail of its path, lists joined by 'x', each part
+    // made a folder name (util/sanitize.h: characters outside [A-Za-z0-9._=,-]
+    // replaced by '_'). "" when there are no axes.
     std::string id;
     // The id without its training.seed part: runs that differ only in the
     // seed are repetitions of one configuration.
@@ -50,7 +51,8 @@ struct Sweep {
 // the [sweep] list, an axis path that is not a setting at its key with the
 // closest valid path. A file without [sweep] gives one run with id "".
 Sweep load_sweep(const std::filesystem::path& file, Registry& registry,
-                 const std::vector<std::string>& overrides = {});
+                 const std::vector<std::string>& overrides = {},
+                 const PluginPermission& permission = PluginPermission());
 
 // The resolved base and the [sweep] table; loads back to the same runs.
 std::string to_toml(const Sweep& sweep);

@@ -52,13 +52,4 @@ std::string value_id(const Node& value) {
     return "";
 }
 
-std::string sanitize_id(std::string id) {
-    for (char& c : id) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == '=' || c == ',' || c == '-';
-        if (!ok) c = '_';
-    }
-    return id;
-}
-
 }  // namespace soma

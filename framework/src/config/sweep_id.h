@@ -18,7 +18,4 @@ std::vector<std::string> axis_keys(const std::vector<std::vector<std::string>>& 
 // floats in shortest form (0.1, 1e-05), tables as k-v joined by '_'.
 std::string value_id(const Node& value);
 
-// Replaces every character outside [A-Za-z0-9._=,x-] with '_'.
-std::string sanitize_id(std::string id);
-
 }  // namespace soma

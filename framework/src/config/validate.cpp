@@ -9,9 +9,12 @@
 #include "config/plugin_params.h"
 #include "config/schema.h"
 #include "config/toml_text.h"
+#include "plugin/folders.h"
 #include "plugin/registry.h"
 #include "util/memory.h"
 #include "util/names.h"
+#include "util/quote.h"
+#include "util/sanitize.h"
 
 namespace soma {
 
@@ -89,7 +92,8 @@ Section section(const Node& root, const std::string& key) {
     return s;
 }
 
-std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry& registry) {
+std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry& registry,
+                                                     const PluginPermission& permission) {
     std::vector<std::filesystem::path> out;
     const Section plugins = section(root, "plugins");
     const Node* paths = plugins.get("paths");
@@ -103,8 +107,10 @@ std::vector<std::filesystem::path> load_plugin_paths(const Node& root, Registry&
         std::error_code ec;
         if (!std::filesystem::is_directory(folder, ec))
             fail(item.pos, where + ": plugin folder '" + folder.string() + "' does not exist");
+        // Nothing from a folder the user did not allow is opened, not even to look.
+        if (const auto why = permission.refusal(folder)) fail(item.pos, where + ": " + *why);
         // Names are checked after this, so plugins from these folders count.
-        const auto errors = registry.load_folders({folder});
+        const auto errors = permission.load(registry, folder);
         if (!errors.empty()) fail(item.pos, where + ": " + errors.front().message);
         out.push_back(folder);
     }
@@ -320,6 +326,7 @@ TrainingConfig read_training(const Node& root, const Registry& registry) {
         s.integer("seed", static_cast<std::int64_t>(t.seed), 0, std::numeric_limits<std::int64_t>::max()));
     t.threads = static_cast<int>(s.integer("threads", t.threads, 0));
     t.clip_norm = read_number(s, "clip_norm", t.clip_norm, 0, std::numeric_limits<double>::infinity());
+    t.time_limit = read_number(s, "time_limit", t.time_limit, 0, std::numeric_limits<double>::infinity());
     t.schedule = read_schedule(s);
     t.early_stopping = read_early_stopping(s);
 
@@ -338,18 +345,31 @@ TrainingConfig read_training(const Node& root, const Registry& registry) {
     return t;
 }
 
+// A name that becomes a folder (experiment.name, output.name): never a path.
+std::string folder_name_at(const Section& s, const std::string& key, const std::string& def) {
+    const std::string name = s.string(key, def, /*non_empty=*/true);
+    if (const std::string problem = folder_name_problem(name); !problem.empty() && s.get(key))
+        fail(s.get(key)->pos, s.at(key) + ": " + quote_escaped(name) + " " + problem + "; it names the output "
+                              "folder, so it may hold " + kFolderNameRule + " (e.g. " +
+                              quote_escaped(folder_name(name)) + ")");
+    return name;
+}
+
 OutputConfig read_output(const Node& root) {
     const Section s = section(root, "output");
     OutputConfig o;
     o.dir = s.string("dir", o.dir, true);
-    o.name = s.string("name", o.name);
+    const Node* name = s.get("name");
+    const bool unnamed = name && name->type == Node::Type::string && name->string.empty();
+    o.name = unnamed ? "" : folder_name_at(s, "name", o.name);  // "" = the experiment's name
     o.save_weights = s.boolean("save_weights", o.save_weights);
     return o;
 }
 
 }  // namespace
 
-Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file) {
+Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file,
+                            const PluginPermission& permission) {
     check_known_keys(root, "", "at the top level");
     if (const Node* sweep = root.find("sweep"))
         fail(sweep->key_pos, "a [sweep] table makes this file a sweep; load it as a sweep, not as one experiment");
@@ -364,10 +384,11 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
     Experiment e;
     e.source = std::filesystem::absolute(file).lexically_normal();
     // Plugin folders first: the names below may come from them.
-    e.plugin_paths = load_plugin_paths(root, registry);
+    e.plugin_paths = load_plugin_paths(root, registry, permission);
 
     const Section x = section(root, "experiment");
-    e.name = x.string("name", file.stem().string(), true);
+    // Unnamed, an experiment is named after its file, made a folder name.
+    e.name = folder_name_at(x, "name", folder_name(file.stem().string()));
     e.description = x.string("description", "");
     e.data = read_data(root);
     e.model = read_model(root, registry);

@@ -10,6 +10,7 @@
 
 namespace soma {
 
-Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file);
+Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file,
+                            const PluginPermission& permission);
 
 }  // namespace soma

@@ -90,7 +90,8 @@ void write_training(std::ostream& o, const TrainingConfig& t) {
     o << "loss = " << str(t.loss) << "\n";
     o << "seed = " << t.seed << "\n";
     o << "threads = " << t.threads << "\n";
-    o << "clip_norm = " << toml_float(t.clip_norm) << "\n\n";
+    o << "clip_norm = " << toml_float(t.clip_norm) << "\n";
+    o << "time_limit = " << toml_float(t.time_limit) << "\n\n";
     o << "[training.schedule]\n";
     o << "name = " << str(std::string(schedule_names.name(t.schedule.name))) << "\n";
     o << "warmup_epochs = " << toml_float(t.schedule.warmup_epochs) << "\n";

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "nn/network.h"
+#include "util/sanitize.h"
 
 namespace soma {
 
@@ -23,7 +24,7 @@ ProgressPrinter::ProgressPrinter(std::ostream& out, bool live, std::string label
 
 void ProgressPrinter::on_start(const Network& net, int epochs, std::size_t) {
     epochs_ = epochs;
-    out_ << label_ << ": " << net.describe() << "\n";
+    out_ << terminal_safe(label_) << ": " << terminal_safe(net.describe()) << "\n";
     out_.flush();
 }
 

@@ -1,28 +1,24 @@
+// run_experiment (training in this process) and run_supervised (in a child).
 #include "experiment/runner.h"
+
+#include <optional>
 
 #include "data/dataset.h"
 #include "experiment/progress.h"
 #include "plugin/registry.h"
+#include "train/output_folder.h"
 #include "train/run_folder.h"
+#include "util/atomic_file.h"
+#include "util/sanitize.h"
 
 namespace soma {
 
-void load_default_plugins(Registry& registry, std::ostream& err) {
-    for (const LoadError& e : registry.load_folders(default_plugin_folders()))
-        err << "soma: warning: plugin refused: " << e.message << "\n";
-}
+namespace {
 
-RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& options, Registry& registry,
-                          std::ostream& out) {
-    RunOutcome outcome;
-    outcome.experiment = load_experiment(file, registry, options.overrides);
-    const Experiment& exp = outcome.experiment;
-    const std::filesystem::path base = file.parent_path();
-    Dataset data = load_dataset(exp.data, base, exp.training.seed);
-    outcome.dir = !options.out.empty() ? options.out
-                                       : std::filesystem::path(exp.output.dir) /
-                                             (exp.output.name.empty() ? exp.name : exp.output.name);
-
+// Loads the data, trains and writes the run folder (already held).
+RunResult train_into(const std::filesystem::path& file, const Experiment& exp, const std::filesystem::path& dir,
+                     const RunOptions& options, const Registry& registry, std::ostream& out) {
+    Dataset data = load_dataset(exp.data, file.parent_path(), exp.training.seed);
     SummaryInfo info;
     info.experiment = exp.name;
     info.dataset = data.name;
@@ -34,14 +30,76 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     info.optimizer = exp.training.optimizer.name;
     info.loss = exp.training.loss;
 
-    RunWriter writer(outcome.dir, exp, info);
+    RunWriter writer(dir, exp, info);
     ProgressPrinter progress(out, options.live_progress, exp.name);
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    outcome.result = train(exp, data, registry, &observers);
-    writer.finish(outcome.result);
+    RunResult result = train(exp, data, registry, &observers);
+    writer.finish(result);
+    return result;
+}
+
+}  // namespace
+
+void load_default_plugins(Registry& registry, const PluginPermission& permission, std::ostream& err) {
+    for (const LoadError& e : permission.load_defaults(registry))
+        err << "soma: warning: plugin refused: " << terminal_safe(e.message) << "\n";
+}
+
+std::filesystem::path run_folder(const Experiment& exp, const RunOptions& options) {
+    if (!options.out.empty()) return options.out;
+    return std::filesystem::path(exp.output.dir) / (exp.output.name.empty() ? exp.name : exp.output.name);
+}
+
+RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& options, Registry& registry,
+                          std::ostream& out) {
+    RunOutcome outcome;
+    outcome.experiment = load_experiment(file, registry, options.overrides, options.permission);
+    outcome.dir = run_folder(outcome.experiment, options);
+    std::optional<FolderClaim> folder;
+    // Supervised, the folder is held by the supervisor; it must still be soma's.
+    if (options.supervised) check_output_folder(outcome.dir, FolderKind::run);
+    else folder.emplace(outcome.dir, FolderKind::run);
+    try {
+        outcome.result = train_into(file, outcome.experiment, outcome.dir, options, registry, out);
+    } catch (const std::exception& e) {
+        write_failed_summary(outcome.dir, outcome.experiment.name, "", e.what());
+        throw;
+    }
     return outcome;
+}
+
+SupervisedOutcome run_supervised(const std::filesystem::path& file, const RunOptions& options, Registry& registry) {
+    SupervisedOutcome o;
+    o.experiment = load_experiment(file, registry, options.overrides, options.permission);
+    o.dir = run_folder(o.experiment, options);
+    const FolderClaim folder(o.dir, FolderKind::run);
+    // A rerun in the same folder must not leave an old summary marking it
+    // finished, whatever becomes of the child.
+    std::filesystem::remove(o.dir / "summary.json");
+    write_file_atomic(o.dir / "config.toml", to_toml(o.experiment));
+
+    RunLaunch launch;
+    launch.exe = options.soma_exe;
+    launch.run_dir = o.dir;
+    launch.allowed_plugins = options.permission.allowed();
+    launch.to_log = false;  // the child shares this terminal: live progress, its own messages
+    launch.time_limit = o.experiment.training.time_limit;
+    Supervisor supervisor;
+    supervisor.start(launch);
+    const std::optional<ChildEnd> child = supervisor.wait();
+    if (!child) {
+        supervisor.stop_all();
+        o.interrupted = true;
+        o.end.status = RunStatus::failed;
+        o.end.why = "interrupted (signal " + std::to_string(stop_signal()) + ")";
+        write_failed_summary(o.dir, o.experiment.name, "", o.end.why);
+        return o;
+    }
+    o.child = *child;
+    o.end = conclude_run(o.dir, *child, o.experiment.name, "");
+    return o;
 }
 
 }  // namespace soma

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "config/experiment.h"
+#include "experiment/supervisor.h"
+#include "plugin/folders.h"
 #include "train/trainer.h"
 
 namespace soma {
@@ -18,6 +20,11 @@ struct RunOptions {
     std::filesystem::path out;               // "" = output.dir / output.name
     std::vector<std::string> overrides;      // --set PATH=VALUE
     bool live_progress = false;              // a redrawn bar (terminal) or plain lines
+    PluginPermission permission;             // which folders [plugins] paths may load
+    // The run folder is held by a supervising process (supervisor.h), which
+    // claimed it: train into it without claiming it again.
+    bool supervised = false;
+    std::filesystem::path soma_exe;          // run_supervised: the executable of the child
 };
 
 struct RunOutcome {
@@ -28,9 +35,30 @@ struct RunOutcome {
 
 // Loads the default plugin folders into registry, printing (not hiding) any
 // library that was refused.
-void load_default_plugins(Registry& registry, std::ostream& err);
+void load_default_plugins(Registry& registry, const PluginPermission& permission, std::ostream& err);
 
+// The run folder of an experiment: options.out, else output.dir / (output.name or name).
+std::filesystem::path run_folder(const Experiment& experiment, const RunOptions& options);
+
+// Trains in this process. Claims the run folder first (output_folder.h)
+// unless options.supervised; once it is held, an error ends the run with a
+// summary.json saying failed and why (and is thrown on).
 RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& options, Registry& registry,
                           std::ostream& out);
+
+struct SupervisedOutcome {
+    std::filesystem::path dir;
+    Experiment experiment;
+    ChildEnd child;        // how the child ended
+    RunEnd end;            // what its run folder now says
+    bool interrupted = false;  // a stop signal ended it (recorded as failed)
+};
+
+// Validates the experiment and claims its folder here, then trains it in a
+// child process (`soma run DIR/config.toml --out DIR --supervised`, sharing
+// this process's terminal), which the time limit (training.time_limit) and
+// a stop signal end. A child that crashes, aborts, is killed or exits
+// without results leaves a summary.json saying failed and why.
+SupervisedOutcome run_supervised(const std::filesystem::path& file, const RunOptions& options, Registry& registry);
 
 }  // namespace soma

@@ -1,11 +1,13 @@
-// Runs every run of a sweep, N at a time, each in its own soma process, and
-// resumes: a run whose folder holds a summary.json that says ok or diverged
-// is finished and never repeated; anything else is redone from scratch.
+// Runs every run of a sweep, N at a time, each in its own soma process
+// (experiment/supervisor.h), and resumes: a run whose folder holds a
+// summary.json that says ok or diverged is finished and never repeated;
+// anything else is redone from scratch.
 //
-// Sweep folder:
+// Sweep folder (a soma output folder: train/output_folder.h):
 //   experiment.toml  the resolved sweep (a rerun with another sweep is refused)
 //   sweep.json       the runs: id, config_id, assignments
-//   runs/<id>/       config.toml, metrics.csv, summary.json, weights.bin, log.txt
+//   runs/<id>/       config.toml, metrics.csv, summary.json, weights.bin, log.txt;
+//                    made when the run starts
 #pragma once
 
 #include <filesystem>
@@ -26,6 +28,7 @@ struct SweepOptions {
     int threads = 0;                     // per run; 0 = the experiment's, else chosen by each run
     std::filesystem::path soma_exe;      // the executable that runs one run
     std::string resume_command;          // printed when interrupted
+    std::vector<std::filesystem::path> allowed_plugins;  // --allow-plugins, passed on to every run
 };
 
 struct SweepOutcome {
@@ -45,10 +48,9 @@ bool run_finished(const std::filesystem::path& run_dir);
 int threads_per_run(const Experiment& experiment, const SweepOptions& options);
 int cores_per_run(const SweepOptions& options);
 
+// Runs the sweep. Ctrl-C (SIGINT) and SIGTERM, once install_stop_signal_handlers
+// (experiment/supervisor.h) has run, stop it cleanly, in its preparation too:
+// children are ended, finished runs kept, and it returns with interrupted set.
 SweepOutcome run_sweep(const Sweep& sweep, const SweepOptions& options, std::ostream& out);
-
-// Ctrl-C (SIGINT) and SIGTERM stop the sweep cleanly: children are ended,
-// finished runs kept, and run_sweep returns with interrupted set.
-void install_sweep_signal_handlers();
 
 }  // namespace soma

@@ -3,12 +3,14 @@
 #include "plugin/registry.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <system_error>
 
 #include <boost/dll/shared_library.hpp>
 
 #include "plugin/elf_reader.h"
+#include "plugin/folders.h"
 #include "soma/plugin.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -63,8 +65,53 @@ std::string feature_label(Kind kind, const std::string& name) {
     return std::string(kind_name(kind)) + " '" + name + "'";
 }
 
+// The 32-bit little-endian field at `offset` of a marker (whatever the host's byte order).
+std::uint32_t marker_field(const std::vector<unsigned char>& m, std::size_t offset) {
+    const unsigned char* v = m.data() + offset;
+    return v[0] | (v[1] << 8) | (v[2] << 16) | (std::uint32_t(v[3]) << 24);
+}
+
+std::string cxx_library_text(std::uint32_t library, std::uint32_t release) {
+    switch (library) {
+        case SOMA_PLUGIN_CXX_LIBSTDCXX: return "libstdc++ " + std::to_string(release);
+        case SOMA_PLUGIN_CXX_LIBCXX: return "libc++ " + std::to_string(release);
+    }
+    return "an unknown C++ library";
+}
+
+// What a marker says about the build beyond the ABI number: the oneDNN major
+// version and the C++ library (plugin.h says why each must match).
+std::optional<LoadError> check_build(const soma_plugin_marker& plugin, const fs::path& file) {
+    constexpr soma_plugin_marker host = SOMA_PLUGIN_MARKER_VALUE;
+    const auto onednn = [](const soma_plugin_marker& m) {
+        return "oneDNN " + std::to_string(m.onednn_major) + "." + std::to_string(m.onednn_minor);
+    };
+    const std::string rebuild = "; rebuild the plugin against this soma";
+    if (plugin.onednn_major != host.onednn_major)
+        return fail(Code::abi_mismatch, file,
+                    "plugin built with " + onednn(plugin) + ", this soma uses " + onednn(host) +
+                        "; oneDNN objects cross the plugin boundary, so the major versions must match" + rebuild);
+    if (plugin.cxx_library != host.cxx_library)
+        return fail(Code::abi_mismatch, file,
+                    "plugin built with " + cxx_library_text(plugin.cxx_library, plugin.cxx_release) +
+                        ", this soma with " + cxx_library_text(host.cxx_library, host.cxx_release) +
+                        "; C++ objects (std::string, std::function) cross the plugin boundary" + rebuild);
+    if (plugin.cxx_abi != host.cxx_abi)
+        return fail(Code::abi_mismatch, file,
+                    "plugin built with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(plugin.cxx_abi) +
+                        ", this soma with _GLIBCXX_USE_CXX11_ABI=" + std::to_string(host.cxx_abi) +
+                        "; std::string has another layout in each" + rebuild);
+    if (plugin.cxx_release > host.cxx_release)
+        return fail(Code::abi_mismatch, file,
+                    "plugin built with " + cxx_library_text(plugin.cxx_library, plugin.cxx_release) +
+                        ", newer than this soma's " + cxx_library_text(host.cxx_library, host.cxx_release) +
+                        "; its code may need a newer C++ library than soma runs with" + rebuild);
+    return std::nullopt;
+}
+
 // Steps 1-3, from the file alone: an ELF shared object, exporting the entry
-// symbol, carrying a marker with this host's ABI version. No plugin code runs.
+// symbol, carrying a marker with this host's ABI version, oneDNN major
+// version and C++ library. No plugin code runs.
 std::optional<LoadError> inspect_file(const fs::path& file) {
     try {
         const ElfFile elf(file);
@@ -75,14 +122,25 @@ std::optional<LoadError> inspect_file(const fs::path& file) {
             return fail(Code::incomplete_descriptor, file,
                         "incomplete soma plugin: no " SOMA_PLUGIN_MARKER_SECTION
                         " marker section (define the plugin with SOMA_PLUGIN)");
-        if (marker->size() < sizeof(soma_plugin_marker) || std::memcmp(marker->data(), "SOMAPLUG", 8) != 0)
+        const std::string malformed = "incomplete soma plugin: malformed " SOMA_PLUGIN_MARKER_SECTION " marker";
+        constexpr std::size_t kAbiEnd = offsetof(soma_plugin_marker, abi_version) + 4;
+        if (marker->size() < kAbiEnd || std::memcmp(marker->data(), "SOMAPLUG", 8) != 0)
             return fail(Code::incomplete_descriptor, file,
-                        "incomplete soma plugin: malformed " SOMA_PLUGIN_MARKER_SECTION
-                        " marker (expected \"SOMAPLUG\" and a 4-byte ABI version)");
-        const unsigned char* v = marker->data() + 8;  // little endian, whatever the host
-        const std::uint32_t abi = v[0] | (v[1] << 8) | (v[2] << 16) | (std::uint32_t(v[3]) << 24);
+                        malformed + " (expected \"SOMAPLUG\" and a 4-byte ABI version)");
+        // The ABI number first: another version's marker may have another layout.
+        const std::uint32_t abi = marker_field(*marker, offsetof(soma_plugin_marker, abi_version));
         if (abi != SOMA_PLUGIN_ABI_VERSION) return fail(Code::abi_mismatch, file, abi_text("plugin", abi));
-        return std::nullopt;
+        if (marker->size() < sizeof(soma_plugin_marker))
+            return fail(Code::incomplete_descriptor, file,
+                        malformed + " (" + std::to_string(marker->size()) + " bytes, ABI version " +
+                            std::to_string(abi) + " has " + std::to_string(sizeof(soma_plugin_marker)) + ")");
+        soma_plugin_marker m{};
+        m.onednn_major = marker_field(*marker, offsetof(soma_plugin_marker, onednn_major));
+        m.onednn_minor = marker_field(*marker, offsetof(soma_plugin_marker, onednn_minor));
+        m.cxx_library = marker_field(*marker, offsetof(soma_plugin_marker, cxx_library));
+        m.cxx_abi = marker_field(*marker, offsetof(soma_plugin_marker, cxx_abi));
+        m.cxx_release = marker_field(*marker, offsetof(soma_plugin_marker, cxx_release));
+        return check_build(m, file);
     } catch (const ElfError& e) {
         return fail(Code::cannot_open, file, std::string("cannot open: ") + e.what());
     }
@@ -256,17 +314,11 @@ std::vector<LoadError> Registry::load_folders(const std::vector<fs::path>& folde
     for (const auto& folder : folders) {
         std::error_code ec;
         if (!fs::is_directory(folder, ec)) continue;
-        std::vector<fs::path> files;
-        for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-            const fs::path& p = it->path();
-            std::error_code type_ec;
-            if (p.extension() == ".so" && it->is_regular_file(type_ec)) files.push_back(p);
-        }
+        const std::vector<fs::path> files = plugin_libraries(folder, ec);
         if (ec) {
             errors.push_back(fail(Code::cannot_open, folder, "cannot read plugin folder: " + ec.message()));
             continue;
         }
-        std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             std::error_code canonical_ec;
             const fs::path canonical = fs::canonical(file, canonical_ec);

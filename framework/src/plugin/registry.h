@@ -25,7 +25,8 @@ struct LoadError {
     enum class Code {
         cannot_open,            // missing file, not an ELF shared object, dlopen failed
         not_a_plugin,           // no soma_plugin_entry symbol
-        abi_mismatch,           // marker or descriptor ABI differs from the host's
+        abi_mismatch,           // marker or descriptor ABI differs from the host's, or the
+                                // marker names another oneDNN major or C++ library ABI
         incomplete_descriptor,  // missing/malformed .soma_plugin marker; null entry
                                 // result, name, version or callback
         registration_failed,    // register_features threw, or added an unnamed feature,

@@ -27,9 +27,14 @@ ReportPaths write_report(const std::filesystem::path& sweep_dir) {
     return paths;
 }
 
-std::string ranked_table_text(const std::filesystem::path& sweep_dir) {
+std::string ranked_table_text(const std::filesystem::path& sweep_dir, std::size_t width) {
     const SweepRecord sweep = load_results(sweep_dir);
-    return ranked_text(sweep, summarize(sweep));
+    return ranked_text(sweep, summarize(sweep), width);
+}
+
+std::string ranked_table_json(const std::filesystem::path& sweep_dir) {
+    const SweepRecord sweep = load_results(sweep_dir);
+    return summary_json_text(sweep, summarize(sweep));
 }
 
 }  // namespace soma

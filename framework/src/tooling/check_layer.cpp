@@ -1,41 +1,33 @@
-// The layer checks of check_plugin(), after tests/conformance/layer_test.cpp:
-// shapes, then input and parameter gradients against central differences,
-// alone and inside dense 6->5, tanh, the layer, dense 3, cross-entropy.
-// Every evaluation starts from a freshly configured layer, so a random layer
+// The layer checks (checks.h): shapes; inference per sample and repeatable;
+// input and parameter gradients against central differences, alone and
+// inside dense 6->5 (tanh), the layer, dense 3, cross-entropy. Every
+// evaluation starts from a freshly configured layer, so a random layer
 // (dropout) draws the same mask each time.
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 
-#include "nn/loss.h"
-#include "soma/random.h"
-#include "tooling/checks.h"
+#include "tooling/check_parts.h"
 
 namespace soma::tooling {
 namespace {
 
 constexpr int kInputs = 5, kBatch = 4, kUnits = 4;
 
-std::vector<float> uniform(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    Random r(seed);
-    std::vector<float> v(n);
-    for (float& x : v) x = static_cast<float>(r.uniform(lo, hi));
-    return v;
-}
-
 // A layer as the network makes it: "units" set only when declared.
-std::unique_ptr<Layer> make(const Registry& registry, const std::string& name, int units) {
-    Params params;
-    for (const ParamSpec& s : registry.feature(Kind::layer, name).info.params)
-        if (s.name == "units") params.set("units", units);
-    return registry.make_layer(name, params);
+std::unique_ptr<Layer> make(const Subject& s) {
+    Params params = s.params;
+    for (const ParamSpec& spec : s.registry.feature(Kind::layer, s.name).info.params)
+        if (spec.name == "units" && !params.has("units")) params.set("units", kUnits);
+    return s.registry.make_layer(s.name, params);
 }
 
-LayerContext context(int inputs, std::uint64_t seed) {
-    static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+LayerContext context(const dnnl::engine& engine, std::uint64_t seed = 42) {
     LayerContext ctx;
     ctx.engine = engine;
     ctx.stream = dnnl::stream(engine);
-    ctx.inputs = inputs;
+    ctx.inputs = kInputs;
     ctx.max_batch = kBatch;
     ctx.seed = seed;
     ctx.init.scheme = InitScheme::normal;
@@ -44,8 +36,9 @@ LayerContext context(int inputs, std::uint64_t seed) {
     return ctx;
 }
 
-// configure() resets the layer; its parameters are then moved off their
-// initial values (batch_norm's scale 1, shift 0 would hide mistakes).
+// configure() resets the layer: parameters and random streams start over.
+// The parameters are then moved off their initial values (batch_norm's
+// scale 1, shift 0 would hide mistakes).
 void prepare(Layer& layer, const LayerContext& ctx) {
     layer.configure(ctx);
     std::uint64_t seed = 100;
@@ -55,218 +48,178 @@ void prepare(Layer& layer, const LayerContext& ctx) {
     }
 }
 
-bool near(double analytic, double numeric) {
-    return std::isfinite(analytic) && std::fabs(analytic - numeric) <= 2e-3 + 2e-2 * std::fabs(numeric);
+CheckResult made(const Subject& s) {
+    const auto layer = make(s);
+    return pass("default parameters" + std::string(layer->can_fuse() ? "; accepts a fused activation" : ""));
 }
 
-// Compares analytic against numeric values, reporting the first mismatch.
-struct Tally {
-    std::size_t checked = 0, bad = 0;
-    double worst = 0;
-    std::string first;
-    void add(const std::string& what, double analytic, double numeric) {
-        ++checked;
-        if (near(analytic, numeric)) {
-            worst = std::max(worst, std::fabs(analytic - numeric));
-        } else if (bad++ == 0) {
-            first = what + ": backward gives " + num(analytic) + ", finite differences " + num(numeric);
-        }
-    }
-    CheckResult result(const std::string& what) const {
-        if (bad) return {"", false, first + "; " + std::to_string(bad) + " of " + std::to_string(checked) + " wrong"};
-        return {"", true, std::to_string(checked) + " " + what + ", max |error| " + num(worst)};
-    }
-};
-
-CheckResult shapes(Layer& layer) {
-    const LayerContext ctx = context(kInputs, 42);
-    layer.configure(ctx);
-    const int out = layer.outputs();
-    if (out < 1) return {"", false, "outputs() = " + std::to_string(out) + " after configure"};
+// outputs() >= 1 after configure; every parameter tensor named, with
+// memory, a shape whose product is its size, and finite starting values.
+CheckResult shapes(const Subject& s) {
+    const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    const auto layer = make(s);
+    layer->configure(context(engine));
+    const int out = layer->outputs();
+    if (out < 1) return fail("outputs() = " + std::to_string(out) + " after configure");
     std::string params;
-    for (const ParamTensor& t : layer.parameters()) {
-        if (t.name.empty()) return {"", false, "a parameter tensor has no name"};
-        if (!t.value || !t.grad) return {"", false, "parameter '" + t.name + "' has a null value or grad"};
+    for (const ParamTensor& t : layer->parameters()) {
+        if (t.name.empty()) return fail("a parameter tensor has no name");
+        if (!t.value || !t.grad) return fail("parameter '" + t.name + "' has a null value or grad");
         std::size_t product = 1;
         for (int d : t.shape) product *= static_cast<std::size_t>(d);
         if (product != t.size)
-            return {"", false, "parameter '" + t.name + "': shape product " + std::to_string(product) + " != size " +
-                                   std::to_string(t.size)};
+            return fail("parameter '" + t.name + "': shape product " + std::to_string(product) + " != size " +
+                        std::to_string(t.size));
         for (std::size_t i = 0; i < t.size; ++i)
-            if (!std::isfinite(t.value[i])) return {"", false, "parameter '" + t.name + "' starts non-finite"};
+            if (!std::isfinite(t.value[i])) return fail("parameter '" + t.name + "' starts non-finite");
         params += (params.empty() ? "" : ", ") + t.name + " [" + std::to_string(t.size) + "]";
     }
+    return pass(std::to_string(kInputs) + " -> " + std::to_string(out) +
+                    " features, parameters: " + (params.empty() ? "none" : params),
+                {{"outputs", out}});
+}
+
+// Every batch size up to max_batch gives finite outputs in both modes;
+// inference treats each sample on its own (a row alone gives what it gives
+// inside a batch, within 1e-5) and is repeatable; a batch beyond max_batch
+// is refused with an exception.
+CheckResult inference(const Subject& s) {
+    const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    const auto layer = make(s);
+    prepare(*layer, context(engine));
+    const int out = layer->outputs();
     const std::vector<float> x = uniform(kBatch * kInputs, 3);
     for (int batch = 1; batch <= kBatch; ++batch)
         for (bool training : {true, false}) {
-            const float* y = layer.forward(x.data(), batch, training);
+            const float* y = layer->forward(x.data(), batch, training);
             for (int i = 0; i < batch * out; ++i)
                 if (!std::isfinite(y[i]))
-                    return {"", false, std::string(training ? "training" : "inference") + " forward, batch " +
-                                           std::to_string(batch) + ": output " + num(y[i])};
+                    return fail(std::string(training ? "training" : "inference") + " forward, batch " +
+                                std::to_string(batch) + ": output " + num(y[i]));
         }
-    return {"", true, std::to_string(kInputs) + " -> " + std::to_string(out) + " features, parameters: " +
-                          (params.empty() ? "none" : params) + "; finite outputs for batches 1.." +
-                          std::to_string(kBatch)};
+    const float* y = layer->forward(x.data(), kBatch, false);
+    const std::vector<float> full(y, y + kBatch * out);
+    y = layer->forward(x.data(), kBatch, false);
+    if (std::vector<float>(y, y + kBatch * out) != full) return fail("inference is not repeatable");
+    for (int n = 0; n < kBatch; ++n) {
+        y = layer->forward(x.data() + n * kInputs, 1, false);
+        for (int k = 0; k < out; ++k)
+            if (std::fabs(y[k] - full[n * out + k]) > 1e-5)
+                return fail("sample " + std::to_string(n) + " alone gives " + num(y[k]) + " at output " +
+                            std::to_string(k) + ", " + num(full[n * out + k]) + " inside the batch");
+    }
+    try {
+        layer->forward(x.data(), kBatch + 1, false);
+    } catch (const std::exception&) {
+        return pass("finite outputs for batches 1.." + std::to_string(kBatch) +
+                    " in training and inference; inference per sample and repeatable; batch " +
+                    std::to_string(kBatch + 1) + " refused");
+    }
+    return fail("a batch of " + std::to_string(kBatch + 1) + " beyond max_batch " + std::to_string(kBatch) +
+                " was accepted, not refused with an exception");
 }
 
 // L = sum_i r_i y_i for fixed r, so dL/dy = r: dx and every parameter
-// gradient against central differences of L.
-std::pair<CheckResult, CheckResult> alone(Layer& layer) {
-    const LayerContext ctx = context(kInputs, 42);
-    prepare(layer, ctx);
-    const int out = layer.outputs();
+// gradient from backward against central differences of L, h = 1e-3.
+// Without dx (a network's first layer) the parameter gradients must be the same.
+CheckResult alone(const Subject& s, bool parameters) {
+    const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    const LayerContext ctx = context(engine);
+    const auto layer = make(s);
+    prepare(*layer, ctx);
+    const int out = layer->outputs();
     const std::vector<float> x = uniform(kBatch * kInputs, 5);
     const std::vector<float> r = uniform(static_cast<std::size_t>(kBatch) * out, 6);
-    layer.forward(x.data(), kBatch, true);
+    layer->forward(x.data(), kBatch, true);
     std::vector<float> dx(x.size());
-    layer.backward(x.data(), r.data(), dx.data(), kBatch);
+    layer->backward(x.data(), r.data(), dx.data(), kBatch);
     std::vector<std::vector<float>> analytic;
     std::vector<std::string> names;
-    for (const ParamTensor& t : layer.parameters()) {
+    for (const ParamTensor& t : layer->parameters()) {
         analytic.emplace_back(t.grad, t.grad + t.size);
         names.push_back(t.name);
     }
     // nudge(layer, xs) changes one value after a fresh prepare().
     auto loss = [&](const std::function<void(Layer&, std::vector<float>&)>& nudge) {
-        prepare(layer, ctx);
+        prepare(*layer, ctx);
         std::vector<float> xs = x;
-        nudge(layer, xs);
-        const float* ys = layer.forward(xs.data(), kBatch, true);
+        nudge(*layer, xs);
+        const float* ys = layer->forward(xs.data(), kBatch, true);
         double sum = 0;
         for (int j = 0; j < kBatch * out; ++j) sum += static_cast<double>(r[j]) * ys[j];
         return sum;
     };
     const float h = 1e-3f;
-    Tally inputs, params;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const double numeric = (loss([&](Layer&, std::vector<float>& xs) { xs[i] += h; }) -
-                                loss([&](Layer&, std::vector<float>& xs) { xs[i] -= h; })) /
-                               (2.0 * h);
-        inputs.add("dx[" + std::to_string(i) + "]", dx[i], numeric);
+    Tally tally;
+    if (!parameters) {
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double numeric = (loss([&](Layer&, std::vector<float>& xs) { xs[i] += h; }) -
+                                    loss([&](Layer&, std::vector<float>& xs) { xs[i] -= h; })) /
+                                   (2.0 * h);
+            tally.add("dx[" + std::to_string(i) + "]", dx[i], numeric);
+        }
+        return tally.result("inputs");
     }
+    if (analytic.empty()) return pass("no parameters");
     for (std::size_t k = 0; k < analytic.size(); ++k)
         for (std::size_t i = 0; i < analytic[k].size(); ++i) {
             const double numeric = (loss([&](Layer& l, std::vector<float>&) { l.parameters()[k].value[i] += h; }) -
                                     loss([&](Layer& l, std::vector<float>&) { l.parameters()[k].value[i] -= h; })) /
                                    (2.0 * h);
-            params.add(names[k] + "[" + std::to_string(i) + "]", analytic[k][i], numeric);
+            tally.add(names[k] + "[" + std::to_string(i) + "]", analytic[k][i], numeric);
         }
-    // Without dx (a network's first layer) the parameter gradients are the same.
-    prepare(layer, ctx);
-    layer.forward(x.data(), kBatch, true);
-    layer.backward(x.data(), r.data(), nullptr, kBatch);
-    for (std::size_t k = 0; k < analytic.size() && !params.bad; ++k) {
-        const ParamTensor t = layer.parameters()[k];
+    prepare(*layer, ctx);
+    layer->forward(x.data(), kBatch, true);
+    layer->backward(x.data(), r.data(), nullptr, kBatch);
+    for (std::size_t k = 0; k < analytic.size() && !tally.bad; ++k) {
+        const ParamTensor t = layer->parameters()[k];
         if (t.size != analytic[k].size() || !std::equal(analytic[k].begin(), analytic[k].end(), t.grad)) {
-            params.bad = 1;
-            params.first = names[k] + ": other gradients when backward gets dx = null";
+            tally.bad = 1;
+            tally.first = names[k] + ": other gradients when backward gets dx = null";
         }
     }
-    CheckResult p = analytic.empty() ? CheckResult{"", true, "no parameters"} : params.result("parameter values");
-    return {inputs.result("inputs"), p};
+    return tally.result("parameter values");
 }
 
-// dense 6->5, tanh, the layer, dense 3, cross-entropy; every parameter's
-// gradient against central differences, each on freshly configured layers.
-CheckResult network(const Registry& registry, const std::string& name, const Registry& dense_registry) {
-    struct Net {
-        std::unique_ptr<Layer> first, tested, last;
-        LayerContext c1, c2, c3;
-        std::vector<float> t;  // tanh output [batch, 5]
-    };
-    const int inputs = 6, hidden = 5, classes = 3;
-    Net n;
-    n.first = make(dense_registry, "dense", hidden);
-    n.tested = make(registry, name, kUnits);
-    n.last = make(dense_registry, "dense", classes);
-    n.c1 = context(inputs, 13);
-    n.c2 = context(hidden, 14);
-    n.first->configure(n.c1);
-    n.tested->configure(n.c2);
-    n.c3 = context(n.tested->outputs(), 15);
-    auto prepare_all = [&] {
-        prepare(*n.first, n.c1);
-        prepare(*n.tested, n.c2);
-        prepare(*n.last, n.c3);
-    };
-    const std::vector<float> x = uniform(kBatch * inputs, 9);
-    const std::vector<std::int32_t> labels = {0, 2, 1, 2};
-    const float* tested_out = nullptr;
-    auto forward = [&] {
-        const float* z = n.first->forward(x.data(), kBatch, true);
-        n.t.assign(z, z + kBatch * hidden);
-        for (float& v : n.t) v = std::tanh(v);
-        tested_out = n.tested->forward(n.t.data(), kBatch, true);
-        return n.last->forward(tested_out, kBatch, true);
-    };
-    auto all_params = [&] {
-        std::vector<std::pair<std::string, ParamTensor>> out;
-        const std::vector<std::pair<std::string, Layer*>> layers = {
-            {"dense 6->5 ", n.first.get()}, {name + " ", n.tested.get()}, {"dense 3 ", n.last.get()}};
-        for (const auto& [label, layer] : layers)
-            for (const ParamTensor& t : layer->parameters()) out.emplace_back(label + t.name, t);
-        return out;
-    };
-
-    prepare_all();
-    std::vector<float> grad(kBatch * classes);
-    loss_forward_backward(LossKind::cross_entropy, forward(), labels.data(), kBatch, classes, grad.data());
-    const int mid = n.tested->outputs();
-    std::vector<float> d_tested_out(static_cast<std::size_t>(kBatch) * mid), d_t(n.t.size());
-    n.last->backward(tested_out, grad.data(), d_tested_out.data(), kBatch);
-    n.tested->backward(n.t.data(), d_tested_out.data(), d_t.data(), kBatch);
-    for (std::size_t i = 0; i < d_t.size(); ++i) d_t[i] *= 1.f - n.t[i] * n.t[i];
-    n.first->backward(x.data(), d_t.data(), nullptr, kBatch);
-    std::vector<std::vector<float>> analytic;
-    for (const auto& [label, t] : all_params()) analytic.emplace_back(t.grad, t.grad + t.size);
-
-    auto loss = [&](std::size_t k, std::size_t i, float delta) {
-        prepare_all();
-        all_params()[k].second.value[i] += delta;
-        return loss_forward_backward(LossKind::cross_entropy, forward(), labels.data(), kBatch, classes, nullptr)
-                   .loss_sum /
-               kBatch;
-    };
-    const float h = 2e-3f;
-    Tally tally;
-    const auto params = all_params();
-    for (std::size_t k = 0; k < params.size(); ++k)
-        for (std::size_t i = 0; i < params[k].second.size; ++i) {
-            const double numeric = (loss(k, i, h) - loss(k, i, -h)) / (2.0 * h);
-            tally.add(params[k].first + "[" + std::to_string(i) + "]", analytic[k][i], numeric);
-        }
-    return tally.result("parameter values of dense 6->5, tanh, " + name + ", dense 3");
+// dense 6->5 (tanh), the layer, dense 3 into cross-entropy; the dense
+// before the layer receives its input gradient, so its weight gradients
+// check that too.
+CheckResult network(const Subject& s) {
+    for (const auto& [kind, name] : {std::pair{Kind::layer, "dense"}, std::pair{Kind::activation, "tanh"}})
+        if (!s.registry.has(kind, name))
+            return fail("needs the built-in " + std::string(kind_name(kind)) + " " + name +
+                        ", found in no plugin folder");
+    NetworkOptions o;
+    o.inputs = 6;
+    o.classes = 3;
+    o.max_batch = kBatch;
+    o.seed = 13;
+    ModelConfig model;
+    LayerConfig first;
+    first.units = 5;
+    first.activation = "tanh";
+    LayerConfig tested;
+    tested.type = s.name;
+    tested.units = kUnits;
+    tested.params = s.params;
+    model.layers = {first, tested};
+    model.init = InitScheme::normal;
+    model.init_scale = 0.8;
+    return network_gradient(s.registry, model, o, 9);
 }
 
 }  // namespace
 
-void check_layer(const Registry& registry, const std::string& name, Support& support, std::vector<CheckResult>& out) {
-    const std::string label = "layer " + name + ": ";
-    std::unique_ptr<Layer> layer;
-    out.push_back(run_check(label + "make", [&] {
-        layer = make(registry, name, kUnits);
-        return CheckResult{"", true, "default parameters" + std::string(layer->can_fuse() ? "; accepts a fused activation" : "")};
-    }));
-    if (!layer) return;
-    out.push_back(run_check(label + "shapes", [&] { return shapes(*layer); }));
-    std::pair<CheckResult, CheckResult> grads;
-    bool ran = false;
-    const CheckResult inputs = run_check(label + "input gradient", [&] {
-        grads = alone(*layer);
-        ran = true;
-        return grads.first;
-    });
-    out.push_back(inputs);
-    if (ran) {
-        grads.second.name = label + "parameter gradients";
-        out.push_back(grads.second);
+CheckResult layer_check(CheckId id, const Subject& s) {
+    switch (id) {
+        case CheckId::layer_make: return made(s);
+        case CheckId::shapes: return shapes(s);
+        case CheckId::inference: return inference(s);
+        case CheckId::input_gradient: return alone(s, false);
+        case CheckId::parameter_gradients: return alone(s, true);
+        case CheckId::network_gradient: return network(s);
+        default: return fail("not a layer check");
     }
-    out.push_back(run_check(label + "network gradient", [&] {
-        const Registry* dense = support.find(Kind::layer, "dense");
-        if (!dense) return CheckResult{"", false, "needs the built-in dense layer, found in no plugin folder"};
-        return network(registry, name, *dense);
-    }));
 }
 
 }  // namespace soma::tooling

@@ -1,14 +1,16 @@
-// The optimizer check of check_plugin(), after
-// tests/conformance/optimizer_test.cpp: with its default parameters, from a
-// fixed start, 200 steps on f = sum (w - target)^2 over a decayed tensor
-// ("weights") and an undecayed one ("bias") must lower f by at least 90%.
+// The optimizer checks (checks.h), with the subject's parameters (defaults
+// unless given), on f(w) = sum (w - target)^2 over a decayed tensor
+// ("weights") and an undecayed one ("bias", decay = false).
 #include <cmath>
+#include <cstring>
+#include <memory>
 
-#include "tooling/checks.h"
+#include "tooling/check_parts.h"
 
 namespace soma::tooling {
 namespace {
 
+// Two tensors with their targets; the gradient of f is 2 (w - target).
 struct Problem {
     std::vector<float> w{0.10f, -0.05f, 0.32f, 0.07f, -0.21f, 0.15f, 0.02f, -0.12f, 0.25f, -0.30f};
     std::vector<float> b{0.05f, -0.10f, 0.20f};
@@ -26,41 +28,129 @@ struct Problem {
         for (std::size_t i = 0; i < b.size(); ++i) f += (b[i] - b_target[i]) * (b[i] - b_target[i]);
         return f;
     }
-    void gradient() {  // d/dw (w - t)^2 = 2 (w - t)
+    void gradient() {
         for (std::size_t i = 0; i < w.size(); ++i) w_grad[i] = 2.f * (w[i] - w_target[i]);
         for (std::size_t i = 0; i < b.size(); ++i) b_grad[i] = 2.f * (b[i] - b_target[i]);
     }
 };
 
-CheckResult converges(Optimizer& opt) {
-    Problem p;
-    opt.setup(p.tensors());
-    const double start = p.loss();
-    for (int step = 0; step < 200; ++step) {
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+std::unique_ptr<Optimizer> make(const Subject& s, const Params& params) {
+    return s.registry.make_optimizer(s.name, params);
+}
+
+bool declares(const Subject& s, const std::string& param) {
+    for (const ParamSpec& spec : s.registry.feature(Kind::optimizer, s.name).info.params)
+        if (spec.name == param) return true;
+    return false;
+}
+
+// `steps` steps on the problem, lr_factor(step) each.
+template <class Factor>
+void descend(Optimizer& opt, Problem& p, int steps, Factor lr_factor) {
+    for (int step = 0; step < steps; ++step) {
         p.gradient();
-        opt.step(1.f);
+        opt.step(lr_factor(step));
     }
+}
+
+// 200 steps lower f by at least 90%, the weights staying finite.
+CheckResult converges(const Subject& s) {
+    Problem p;
+    const auto opt = make(s, s.params);
+    opt->setup(p.tensors());
+    const double start = p.loss();
+    descend(*opt, p, 200, [](int) { return 1.f; });
     const double end = p.loss();
     const std::string moved = "sum (w - t)^2 from " + num(start) + " to " + num(end) + " in 200 steps";
-    if (!std::isfinite(end)) return {"", false, moved + ": the weights are no longer finite"};
+    const Numbers numbers = {{"start", start}, {"end", end}};
+    bool finite = std::isfinite(end);
+    for (float v : p.w) finite = finite && std::isfinite(v);
+    if (!finite) return fail(moved + ": the weights are no longer finite", numbers);
     if (end > 0.1 * start) {
-        if (end > start) return {"", false, moved + ": it diverges"};
-        return {"", false, moved + ": lowered by " + num(100.0 * (1.0 - end / start)) + "%, needs >= 90%"};
+        if (end > start) return fail(moved + ": it diverges", numbers);
+        return fail(moved + ": lowered by " + num(100.0 * (1.0 - end / start)) + "%, needs >= 90%", numbers);
     }
-    return {"", true, moved + " (-" + num(100.0 * (1.0 - end / start)) + "%)"};
+    return pass(moved + " (-" + num(100.0 * (1.0 - end / start)) + "%)", numbers);
+}
+
+// Two optimizers given the same steps end with the same bits.
+CheckResult deterministic(const Subject& s) {
+    Problem a, b;
+    const auto oa = make(s, s.params), ob = make(s, s.params);
+    oa->setup(a.tensors());
+    ob->setup(b.tensors());
+    const auto factor = [](int step) { return step % 2 ? 1.f : 0.5f; };
+    descend(*oa, a, 50, factor);
+    descend(*ob, b, 50, factor);
+    if (!same_bits(a.w, b.w) || !same_bits(a.b, b.b))
+        return fail("two runs of the same 50 steps end with different weights");
+    return pass("the same 50 steps give the same bits twice");
+}
+
+// A tensor with decay = false moves exactly as it would with no weight decay
+// at all; a decayed one moves differently once weight_decay is set.
+CheckResult decay_false(const Subject& s) {
+    const bool has_decay = declares(s, "weight_decay");
+    Params with_decay = s.params, without_decay = s.params;
+    if (has_decay) {
+        with_decay.set("weight_decay", 0.1);
+        without_decay.set("weight_decay", 0.0);
+    }
+    Problem a, b;
+    const auto oa = make(s, with_decay), ob = make(s, without_decay);
+    oa->setup(a.tensors());
+    ob->setup(b.tensors());
+    descend(*oa, a, 20, [](int) { return 1.f; });
+    descend(*ob, b, 20, [](int) { return 1.f; });
+    if (!same_bits(a.b, b.b)) return fail("the decay = false tensor was decayed");
+    if (!has_decay) return pass("no weight_decay parameter; the decay = false tensor moves as without decay");
+    if (same_bits(a.w, b.w)) return fail("weight_decay = 0.1 had no effect on the decayed tensor");
+    return pass("weight_decay = 0.1 moves the decayed tensor only");
+}
+
+// lr_factor = 0 leaves every weight as it was; a real step after it moves.
+CheckResult zero_lr_factor(const Subject& s) {
+    Problem p;
+    const auto opt = make(s, s.params);
+    opt->setup(p.tensors());
+    const std::vector<float> w0 = p.w, b0 = p.b;
+    descend(*opt, p, 3, [](int) { return 0.f; });
+    if (!same_bits(p.w, w0) || !same_bits(p.b, b0)) return fail("3 steps with lr_factor = 0 changed the weights");
+    descend(*opt, p, 1, [](int) { return 1.f; });
+    if (same_bits(p.w, w0)) return fail("a step with lr_factor = 1 after lr_factor = 0 did not move the weights");
+    return pass("3 steps with lr_factor = 0 change nothing; the next one moves");
+}
+
+// After a first step (which may set up lazily), ten steps allocate nothing.
+CheckResult allocations(const Subject& s) {
+    if (!s.allocations) return fail("no allocation counter: this program cannot count operator new calls");
+    Problem p;
+    const auto opt = make(s, s.params);
+    opt->setup(p.tensors());
+    descend(*opt, p, 1, [](int) { return 1.f; });
+    const long long before = s.allocations();
+    descend(*opt, p, 10, [](int) { return 1.f; });
+    const long long count = s.allocations() - before;
+    if (count) return fail(std::to_string(count) + " allocations in 10 steps", {{"allocations", count}});
+    return pass("no allocation in 10 steps", {{"allocations", 0}});
 }
 
 }  // namespace
 
-void check_optimizer(const Registry& registry, const std::string& name, std::vector<CheckResult>& out) {
-    const std::string label = "optimizer " + name + ": ";
-    std::unique_ptr<Optimizer> opt;
-    out.push_back(run_check(label + "make", [&] {
-        opt = registry.make_optimizer(name);
-        return CheckResult{"", true, "default parameters"};
-    }));
-    if (!opt) return;
-    out.push_back(run_check(label + "converges", [&] { return converges(*opt); }));
+CheckResult optimizer_check(CheckId id, const Subject& s) {
+    switch (id) {
+        case CheckId::optimizer_make: make(s, s.params); return pass("default parameters");
+        case CheckId::converges: return converges(s);
+        case CheckId::deterministic: return deterministic(s);
+        case CheckId::decay_false: return decay_false(s);
+        case CheckId::zero_lr_factor: return zero_lr_factor(s);
+        case CheckId::allocations: return allocations(s);
+        default: return fail("not an optimizer check");
+    }
 }
 
 }  // namespace soma::tooling

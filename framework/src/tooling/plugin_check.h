@@ -1,27 +1,21 @@
 // `soma plugin check`: one plugin library through the checks a user needs
-// before trusting it, each a line with PASS/FAIL and what was measured.
-//   activations: derivative against finite differences (range with 0, +-20,
-//     +-80; kinks accepted as subgradients), finite output for finite input,
-//     NaN in -> NaN out, identical results for any array length, the oneDNN
-//     algorithms it names against its generic path, and its speed against
-//     the built-in relu (informative; fails only beyond 50x slower).
-//   layers: input and parameter gradients against finite differences, alone
-//     and inside a small network (dense 6->5 tanh, the layer, dense 3).
-//   optimizers: sum (w - t)^2 lowered by >= 90% in 200 steps.
+// before trusting it (checks.h, the same code as the conformance suite),
+// each a line with PASS/FAIL and what was measured.
+//
+// The checks run in a child process, so a plugin that crashes, aborts or
+// loops cannot take soma down: the check that was running fails with the
+// signal (or the time limit), and the checks after it run in a new child.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
+
+#include "tooling/checks.h"
 
 namespace soma {
 
 class Registry;
-
-struct CheckResult {
-    std::string name;    // "activation my_swish: derivative"
-    bool passed = false;
-    std::string detail;  // what was measured, or what went wrong and where
-};
 
 struct CheckReport {
     std::string target;  // the path or name given
@@ -33,19 +27,23 @@ struct CheckReport {
     std::string text() const;
 };
 
+struct CheckOptions {
+    // A check still running after this long is stopped and fails.
+    std::chrono::milliseconds time_limit = std::chrono::minutes(2);
+};
+
 // Whether check_plugin() treats the argument as a file: it contains '/' or
 // ends in ".so".
 bool looks_like_plugin_path(const std::string& path_or_name);
 
-// path_or_name: a path (it contains '/' or ends in ".so") is loaded into the
-// registry (a refusal, e.g. another ABI version, is the failed "loads" check
-// with the registry's message); anything else names a plugin library or a
-// feature of any kind already loaded into the registry. Every feature of the
-// library (or the named feature) is then checked. The layer checks need the
-// built-in dense layer and the timing needs relu: when the registry lacks
-// them they are loaded from default_plugin_folders() into a registry of
-// their own. Never throws for a plugin's failure: exceptions from plugin
-// code become failed checks.
-CheckReport check_plugin(const std::string& path_or_name, Registry& registry);
+// path_or_name: a path (it contains '/' or ends in ".so") is loaded (a
+// refusal, e.g. another ABI version, is the failed "loads" check with the
+// registry's message); anything else names a plugin library or a feature of
+// any kind already loaded into the registry. Every feature of the library
+// (or the named feature) is then checked with its default parameters. The
+// built-in plugins some checks lean on (add_support_plugins) are loaded
+// when the registry lacks them. All of this happens in child processes:
+// `registry` itself is left as it was. Never throws for a plugin's failure.
+CheckReport check_plugin(const std::string& path_or_name, Registry& registry, const CheckOptions& options = {});
 
 }  // namespace soma

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <system_error>
 
+#include <unistd.h>
+
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -23,13 +25,10 @@ const char* kActivationSource = R"(// @NAME@: a smooth, swish-like activation: x
 // `soma plugin check` compares df with finite differences of f over [-80, 80],
 // feeds in 0, huge values and NaN, and times the pair against relu.
 #include "soma/elementwise.h"
-#include "soma/math.h"
-#include "soma/plugin.h"
 
 namespace {
 
 struct @CLASS@ {
-    explicit @CLASS@(const soma::Params&) {}
     static constexpr bool uses_input = true;  // df reads x (false: df needs only y = f(x))
     static constexpr float k = 1.702f;
     // e^(-k x) overflows to inf for very negative x: s = 1/inf = 0, no NaN.
@@ -50,14 +49,14 @@ struct @CLASS@ {
     // }
 };
 
-void register_features(soma::Registrar& r) {
-    // {help for `soma plugins`, parameters, preferred weight init: "he" or "xavier"}
-    soma::add_elementwise<@CLASS@>(r, "@NAME@", {"x sigmoid(1.702 x), swish-like", {}, "he"});
-}
-
 }  // namespace
 
-SOMA_PLUGIN("@NAME@", "0.1.0", register_features)
+// The plugin: its name, version, help for `soma plugins` and preferred weight
+// init ("he" or "xavier"). Parameters: add, e.g.,
+//   .params = {{"k", 1.702, 0.1, 10.0, "steepness"}}
+// and read them in a constructor: explicit @CLASS@(const soma::Params& p) : k(p.get("k")) {}
+SOMA_ACTIVATION_PLUGIN(@CLASS@, .name = "@NAME@", .version = "0.1.0", .help = "x sigmoid(1.702 x), swish-like",
+                       .init = "he")
 )";
 
 const char* kLayerSource = R"(// @NAME@: scales every feature by its own trainable factor.
@@ -222,6 +221,9 @@ cmake -S . -B build -DCMAKE_PREFIX_PATH=<soma's install prefix>
 cmake --build build                  # -> build/@NAME@.so
 ```
 
+CMake's default generator needs `make`; on a machine with `ninja` but no
+`make`, add `-G Ninja` to the first command.
+
 ## Check
 
 ```sh
@@ -243,6 +245,9 @@ paths = ["@DIR@/build"]
 @USE@
 ```
 
+soma loads code only from folders you allow, so name the folder when you run it:
+`soma run exp.toml --allow-plugins @DIR@/build`.
+
 Or for every run: `export SOMA_PLUGIN_PATH=@DIR@/build` (colon-separated
 folders); `soma plugins` then lists it.
 )";
@@ -260,21 +265,22 @@ KindText text_of(Kind kind) {
             return {kActivationSource, "x sigmoid(1.702 x), a swish-like function",
                     "For an activation: f' against finite differences of f (0, +-20, +-80 and\n"
                     "a grid), finite values for finite input, NaN in -> NaN out, the same results\n"
-                    "at any array length, a oneDNN algorithm (if named) against f and f', and its\n"
-                    "speed against relu.",
+                    "at any array length, a oneDNN algorithm (if named) against f and f', the\n"
+                    "gradients of a small network using it, and its speed against relu.",
                     "[model]\nhidden = [16, 16]\nactivation = \"@NAME@\"\n\n"
                     "# or compare it with the built-in ones:\n"
                     "[sweep]\n\"model.activation\" = [\"@NAME@\", \"sigmoid\", \"relu\"]"};
         case Kind::layer:
             return {kLayerSource, "a per-feature trainable scale, y = s x",
-                    "For a layer: its shapes, and the input and parameter gradients against\n"
-                    "finite differences, alone and inside a small network.",
+                    "For a layer: its shapes, inference per sample, and the input and parameter\n"
+                    "gradients against finite differences, alone and inside a small network.",
                     "[[model.layers]]\nunits = 16\nactivation = \"relu\"\n\n"
                     "[[model.layers]]\ntype = \"@NAME@\""};
         case Kind::optimizer:
             return {kOptimizerSource, "plain stochastic gradient descent",
                     "For an optimizer: 200 steps from a fixed start must lower\n"
-                    "sum (w - t)^2 by at least 90%.",
+                    "sum (w - t)^2 by at least 90%; steps must be deterministic and honour\n"
+                    "decay = false and a zero lr_factor.",
                     "[training.optimizer]\nname = \"@NAME@\"\nlearning_rate = 0.1"};
     }
     throw Error("unknown plugin kind");
@@ -323,6 +329,34 @@ std::string plugin_name_problem(const std::string& name) {
         if (name == reserved)
             return "invalid plugin name '" + name + "': '" + name + "' is a reserved CMake target name";
     return "";
+}
+
+namespace {
+
+// An executable file `name` in one of the folders of `path` (empty entries,
+// the current folder for a shell, are skipped: a project folder is no tool).
+bool on_path(const std::string& path, const std::string& name) {
+    for (std::size_t begin = 0; begin < path.size();) {
+        std::size_t end = path.find(':', begin);
+        if (end == std::string::npos) end = path.size();
+        if (end > begin) {
+            const fs::path file = fs::path(path.substr(begin, end - begin)) / name;
+            std::error_code ec;
+            if (fs::is_regular_file(file, ec) && ::access(file.c_str(), X_OK) == 0) return true;
+        }
+        begin = end + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
+GeneratorChoice choose_generator(const char* path, const char* cmake_generator) {
+    if (cmake_generator && *cmake_generator) return {};
+    const std::string folders = path ? path : "";
+    if (on_path(folders, "make") || on_path(folders, "gmake")) return {};
+    if (on_path(folders, "ninja")) return {"-G Ninja", false};
+    return {"", true};
 }
 
 void write_plugin_project(Kind kind, const std::string& name, const fs::path& dir) {

@@ -30,4 +30,17 @@ std::string plugin_name_problem(const std::string& name);
 // anything.
 void write_plugin_project(Kind kind, const std::string& name, const std::filesystem::path& dir);
 
+// The generator for the project's configure command (`cmake -S DIR -B DIR/build`),
+// chosen from the build tools on `path` (a PATH value) so that the printed
+// commands build on this machine, whether it has make, ninja or both. CMake's
+// default generator, Unix Makefiles, needs make: with make found, or with
+// `cmake_generator` (the CMAKE_GENERATOR variable, CMake's own choice) set,
+// nothing is added; with only ninja found, "-G Ninja"; with neither, nothing,
+// and `missing` says so.
+struct GeneratorChoice {
+    std::string option;  // "" or "-G Ninja"
+    bool missing = false;
+};
+GeneratorChoice choose_generator(const char* path, const char* cmake_generator);
+
 }  // namespace soma

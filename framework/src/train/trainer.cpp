@@ -18,6 +18,91 @@
 
 namespace soma {
 
+namespace {
+
+// The batches of one epoch, through the session.
+struct EpochTotals {
+    double loss_sum = 0;
+    long correct = 0, seen = 0;
+    bool diverged = false;  // the loss or a parameter became NaN or infinite
+    double seconds = 0;     // training time (evaluation excluded)
+};
+
+// One epoch of shuffled mini-batches; stops at the first non-finite loss, and
+// checks the parameters once at its end.
+EpochTotals train_epoch(TrainingSession& session, Batcher& batcher, const TrainingConfig& tc, int epoch,
+                        std::vector<float>& x, std::vector<std::int32_t>& labels, TrainObserver* observer) {
+    using clock = std::chrono::steady_clock;
+    const double batches = static_cast<double>(batcher.batches_per_epoch());
+    EpochTotals totals;
+    batcher.start_epoch(epoch);
+    std::size_t done = 0;
+    const auto start = clock::now();
+    while (int b = batcher.next(x.data(), labels.data())) {
+        const double progress = (epoch - 1) + (static_cast<double>(done) + 1) / batches;
+        LossResult r = session.step(x.data(), labels.data(), b, lr_factor(tc.schedule, progress, tc.epochs));
+        if (done == 0 && epoch == 1 && trace_startup())
+            std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
+                         milliseconds_since_start());
+        if (!std::isfinite(r.loss_sum)) {
+            totals.diverged = true;
+            break;
+        }
+        totals.loss_sum += r.loss_sum;
+        totals.correct += r.correct;
+        totals.seen += b;
+        ++done;
+        if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), totals.loss_sum / totals.seen);
+    }
+    totals.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    // Once per epoch: a NaN weight behind relu (fused, NaN -> 0) leaves the loss finite.
+    if (!totals.diverged && !session.parameters_finite()) totals.diverged = true;
+    return totals;
+}
+
+// The epoch's metrics: its training totals, then the validation and test
+// sets evaluated (the test set's confusion matrix into result).
+EpochMetrics evaluate_epoch(TrainingSession& session, const Dataset& data, int epoch, const EpochTotals& totals,
+                            RunResult& result) {
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.seconds = totals.seconds;
+    m.train_loss = totals.loss_sum / static_cast<double>(totals.seen);
+    m.train_accuracy = static_cast<double>(totals.correct) / static_cast<double>(totals.seen);
+    m.samples_per_second = m.seconds > 0 ? static_cast<double>(totals.seen) / m.seconds : 0;
+
+    const Evaluation v = session.evaluate(data.validation);
+    m.validation_loss = v.loss;
+    m.validation_accuracy = v.accuracy;
+    const Evaluation t = session.evaluate(data.test, &result.confusion);
+    m.test_loss = t.loss;
+    m.test_accuracy = t.accuracy;
+    return m;
+}
+
+// Early stopping: whether `patience` epochs in a row have not improved
+// validation accuracy by more than min_delta.
+class EarlyStopping {
+public:
+    explicit EarlyStopping(const EarlyStoppingConfig& c) : config_(c) {}
+    bool should_stop(double validation_accuracy) {
+        if (config_.patience <= 0 || std::isnan(validation_accuracy)) return false;
+        if (validation_accuracy > best_ + config_.min_delta) {
+            best_ = validation_accuracy;
+            without_improvement_ = 0;
+            return false;
+        }
+        return ++without_improvement_ >= config_.patience;
+    }
+
+private:
+    EarlyStoppingConfig config_;
+    double best_ = -1;
+    int without_improvement_ = 0;
+};
+
+}  // namespace
+
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
                 TrainObserver* observer) {
     const TrainingConfig& tc = experiment.training;
@@ -40,67 +125,24 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
     Batcher batcher(data.train, data.features(), tc.batch_size, derive_seed(tc.seed, 77), /*shuffle=*/true);
     if (observer) observer->on_start(session.network(), tc.epochs, batcher.batches_per_epoch());
 
-    using clock = std::chrono::steady_clock;
-    const double batches = static_cast<double>(batcher.batches_per_epoch());
-    double best_validation = -1;
-    int epochs_without_improvement = 0;
+    EarlyStopping early_stopping(tc.early_stopping);
     for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
-        EpochMetrics m;
-        m.epoch = epoch;
-        batcher.start_epoch(epoch);
-        double loss_sum = 0;
-        long correct = 0, seen = 0;
-        std::size_t done = 0;
-        bool diverged = false;
-        const auto start = clock::now();
-        while (int b = batcher.next(x.data(), labels.data())) {
-            const double progress = (epoch - 1) + (static_cast<double>(done) + 1) / batches;
-            LossResult r = session.step(x.data(), labels.data(), b, lr_factor(tc.schedule, progress, tc.epochs));
-            if (done == 0 && epoch == 1 && trace_startup())
-                std::fprintf(stderr, "startup: first training batch done %.1f ms after process start\n",
-                             milliseconds_since_start());
-            if (!std::isfinite(r.loss_sum)) {
-                diverged = true;
-                break;
-            }
-            loss_sum += r.loss_sum;
-            correct += r.correct;
-            seen += b;
-            ++done;
-            if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), loss_sum / seen);
-        }
-        m.seconds = std::chrono::duration<double>(clock::now() - start).count();
-        if (!diverged && !session.parameters_finite()) diverged = true;  // a NaN the loss did not show
-        if (diverged) {
+        const EpochTotals totals = train_epoch(session, batcher, tc, epoch, x, labels, observer);
+        if (totals.diverged) {
             result.status = RunStatus::diverged;
             result.diverged_epoch = epoch;
             break;
         }
-        m.train_loss = loss_sum / static_cast<double>(seen);
-        m.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-        m.samples_per_second = m.seconds > 0 ? static_cast<double>(seen) / m.seconds : 0;
-
-        const Evaluation v = session.evaluate(data.validation);
-        m.validation_loss = v.loss;
-        m.validation_accuracy = v.accuracy;
-        const Evaluation t = session.evaluate(data.test, &result.confusion);
-        m.test_loss = t.loss;
-        m.test_accuracy = t.accuracy;
-
+        const EpochMetrics m = evaluate_epoch(session, data, epoch, totals, result);
         result.epochs.push_back(m);
         result.train_seconds += m.seconds;
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
         result.samples_per_second = result.train_seconds > 0 ? trained / result.train_seconds : 0;
         if (observer) observer->on_epoch(m, result, session.network());
 
-        if (tc.early_stopping.patience > 0 && !std::isnan(m.validation_accuracy)) {
-            if (m.validation_accuracy > best_validation + tc.early_stopping.min_delta) {
-                best_validation = m.validation_accuracy;
-                epochs_without_improvement = 0;
-            } else if (++epochs_without_improvement >= tc.early_stopping.patience) {
-                result.early_stopped_epoch = epoch;
-                break;
-            }
+        if (early_stopping.should_stop(m.validation_accuracy)) {
+            result.early_stopped_epoch = epoch;
+            break;
         }
     }
     return result;

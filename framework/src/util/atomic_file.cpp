@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "util/error.h"
@@ -51,6 +52,11 @@ void sync_file(const std::filesystem::path& path) {
     const int e = errno;
     ::close(fd);
     if (rc != 0) throw Error(path.string() + ": fsync failed: " + std::strerror(e));
+}
+
+std::string read_file_or_empty(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace soma

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace soma {
@@ -14,5 +15,9 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 
 // fsync of an existing file (after writes made with sync = false).
 void sync_file(const std::filesystem::path& path);
+
+// The whole content of a file, "" when it is missing or unreadable (for
+// files soma wrote itself and reads back whole: logs, resolved configs).
+std::string read_file_or_empty(const std::filesystem::path& path);
 
 }  // namespace soma
