@@ -174,4 +174,20 @@ TEST_F(ConfigTest, LayerListsAreBounded) {
     EXPECT_EQ(load("ok.toml").model.layers.size(), 1000u);
 }
 
+// data.classes is read, written back and bounded (labels are bytes); what it
+// checks in the data is DatasetTest.AStrayLabelIsNotANewClass's.
+TEST_F(ConfigTest, DataClassesIsReadWrittenBackAndBounded) {
+    write("exp.toml", "[data]\ndataset = \"synthetic\"\nclasses = 10\n");
+    const Experiment e = load("exp.toml");
+    EXPECT_EQ(e.data.classes, 10);
+    write("back.toml", to_toml(e));
+    EXPECT_EQ(load("back.toml"), e);
+    write("none.toml", "[data]\ndataset = \"synthetic\"\n");
+    EXPECT_EQ(load("none.toml").data.classes, 0);  // inferred from the labels
+    const ConfigError e257 = error_of("[data]\nclasses = 257\n");
+    EXPECT_EQ(e257.line, 2);
+    EXPECT_EQ(e257.column, 11);
+    EXPECT_EQ(e257.reason, "data.classes: expected an integer in 0..256, got 257");
+}
+
 }  // namespace soma::test
