@@ -15,9 +15,11 @@ namespace soma {
 
 namespace {
 
-// Loads the data, trains and writes the run folder (already held).
-RunResult train_into(const std::filesystem::path& file, const Experiment& exp, const std::filesystem::path& dir,
-                     const RunOptions& options, const Registry& registry, std::ostream& out) {
+// Loads the data, trains outcome.experiment and writes its run folder
+// outcome.dir (already held); the result and summary into outcome.
+void train_into(const std::filesystem::path& file, const RunOptions& options, const Registry& registry,
+                std::ostream& out, RunOutcome& outcome) {
+    const Experiment& exp = outcome.experiment;
     Dataset data = load_dataset(exp.data, file.parent_path(), exp.training.seed);
     SummaryInfo info;
     info.experiment = exp.name;
@@ -30,14 +32,13 @@ RunResult train_into(const std::filesystem::path& file, const Experiment& exp, c
     info.optimizer = exp.training.optimizer.name;
     info.loss = exp.training.loss;
 
-    RunWriter writer(dir, exp, info);
+    RunWriter writer(outcome.dir, exp, info);
     ProgressPrinter progress(out, options.live_progress, exp.name);
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    RunResult result = train(exp, data, registry, &observers);
-    writer.finish(result);
-    return result;
+    outcome.result = train(exp, data, registry, &observers);
+    outcome.summary = writer.finish(outcome.result);
 }
 
 }  // namespace
@@ -62,7 +63,7 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     if (options.supervised) check_output_folder(outcome.dir, FolderKind::run);
     else folder.emplace(outcome.dir, FolderKind::run);
     try {
-        outcome.result = train_into(file, outcome.experiment, outcome.dir, options, registry, out);
+        train_into(file, options, registry, out, outcome);
     } catch (const std::exception& e) {
         write_failed_summary(outcome.dir, outcome.experiment.name, "", e.what());
         throw;

@@ -10,6 +10,7 @@
 #include "config/experiment.h"
 #include "experiment/supervisor.h"
 #include "plugin/folders.h"
+#include "train/run_summary.h"
 #include "train/trainer.h"
 
 namespace soma {
@@ -31,6 +32,7 @@ struct RunOutcome {
     std::filesystem::path dir;
     Experiment experiment;
     RunResult result;
+    RunSummary summary;  // as written to summary.json (the chosen epoch's figures)
 };
 
 // Loads the default plugin folders into registry, printing (not hiding) any
