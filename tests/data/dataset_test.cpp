@@ -247,6 +247,58 @@ TEST(DatasetTest, IdxFilesResolveAgainstBaseDir) {
     EXPECT_THAT(error_of([&] { load_dataset(c, dir); }), HasSubstr("image shapes differ"));
 }
 
+// Writes a 4-file idx dataset of 1x1 images with these labels; returns its config.
+DataConfig idx_dataset(const std::filesystem::path& dir, const std::vector<std::uint8_t>& train,
+                       const std::vector<std::uint8_t>& test) {
+    const auto n = [](const std::vector<std::uint8_t>& v) { return static_cast<std::uint32_t>(v.size()); };
+    write_idx(dir / "tr-i", {n(train), 1, 1}, std::vector<std::uint8_t>(train.size(), 7));
+    write_idx(dir / "tr-l", {n(train)}, train);
+    write_idx(dir / "te-i", {n(test), 1, 1}, std::vector<std::uint8_t>(test.size(), 7));
+    write_idx(dir / "te-l", {n(test)}, test);
+    DataConfig c;
+    c.dataset = "idx";
+    c.train_images = (dir / "tr-i").string();
+    c.train_labels = (dir / "tr-l").string();
+    c.test_images = (dir / "te-i").string();
+    c.test_labels = (dir / "te-l").string();
+    return c;
+}
+
+// A label of 200 in digit data silently built a 201-class network.
+TEST(DatasetTest, AStrayLabelIsNotANewClass) {
+    data::TempDir tmp;
+    std::vector<std::uint8_t> train = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 200, 3};
+    DataConfig c = idx_dataset(tmp.path(), train, {1, 2});
+    EXPECT_EQ(error_of([&] { load_dataset(c, "."); }),
+              (tmp.path() / "tr-l").string() +
+                  ": label 200 of item 10 (byte offset 18) makes 201 classes, but 190 of them have no sample (10, 11, "
+                  "12, 13, 14, ...); set data.classes to the number of classes to check every label against it, or "
+                  "data.classes = 201 to train with 201 classes");
+    c.classes = 10;
+    EXPECT_THAT(error_of([&] { load_dataset(c, "."); }),
+                HasSubstr("tr-l: label 200 of item 10 (byte offset 18) is out of range, expected 0..9"));
+    c.classes = 201;
+    EXPECT_EQ(load_dataset(c, ".").classes, 201);
+    train[10] = 9;
+    c = idx_dataset(tmp.path(), train, {1, 2});
+    EXPECT_EQ(load_dataset(c, ".").classes, 10);
+    // A named dataset knows its classes; data.classes must agree.
+    DataConfig s = synthetic_config();
+    s.classes = 12;
+    EXPECT_EQ(error_of([&] { load_dataset(s, "."); }), "data.classes = 12, but dataset synthetic has 10 classes");
+    s.classes = 10;
+    EXPECT_EQ(load_dataset(s, ".").classes, 10);
+}
+
+// An empty test set ended "ok" with "test accuracy nan%".
+TEST(DatasetTest, AnEmptyTestSetIsRefused) {
+    data::TempDir tmp;
+    const DataConfig c = idx_dataset(tmp.path(), {0, 1, 1, 0}, {});
+    EXPECT_EQ(error_of([&] { load_dataset(c, "."); }),
+              "dataset idx has no test samples (" + (tmp.path() / "te-l").string() +
+                  " holds 0 labels); every run is measured on the test set");
+}
+
 TEST(DatasetTest, UnknownNameSuggestsClosest) {
     DataConfig c;
     c.dataset = "mnsit";

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <gmock/gmock.h>
 
+#include <zlib.h>
+
 #include "data/idx.h"
 #include "test_util.h"
 
@@ -115,6 +117,77 @@ TEST(IdxTest, TrailingBytesAreAnError) {
 TEST(IdxTest, MissingFile) {
     data::TempDir tmp;
     EXPECT_THAT(error_of([&] { read_idx(tmp.path() / "nope"); }), HasSubstr("nope: cannot open"));
+}
+
+// A folder gave std::bad_alloc, with no file named.
+TEST(IdxTest, OnlyRegularFilesAreRead) {
+    data::TempDir tmp;
+    EXPECT_EQ(error_of([&] { read_idx(tmp.path()); }), tmp.path().string() + ": is a folder, expected an IDX file");
+    EXPECT_EQ(error_of([&] { read_idx("/dev/zero"); }),
+              "/dev/zero: not a regular file (a device, pipe or socket), expected an IDX file");
+}
+
+// A header promising a few bytes, then `zeros` zero bytes, gzip-compressed in
+// pieces (the whole never sits in memory here either).
+void write_gzip_bomb(const std::filesystem::path& path, const std::string& header, std::size_t zeros) {
+    z_stream zs{};
+    ASSERT_EQ(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    std::string out;
+    std::vector<unsigned char> chunk(1 << 20, 0), buf(1 << 16);
+    auto pump = [&](const unsigned char* in, std::size_t n, int flush) {
+        zs.next_in = const_cast<unsigned char*>(in);
+        zs.avail_in = static_cast<uInt>(n);
+        do {
+            zs.next_out = buf.data();
+            zs.avail_out = static_cast<uInt>(buf.size());
+            deflate(&zs, flush);
+            out.append(reinterpret_cast<const char*>(buf.data()), buf.size() - zs.avail_out);
+        } while (zs.avail_out == 0);
+    };
+    pump(reinterpret_cast<const unsigned char*>(header.data()), header.size(), Z_NO_FLUSH);
+    for (std::size_t left = zeros; left > 0;) {
+        const std::size_t n = std::min(left, chunk.size());
+        left -= n;
+        pump(chunk.data(), n, left ? Z_NO_FLUSH : Z_FINISH);
+    }
+    deflateEnd(&zs);
+    soma::test::write_bytes(path, out);
+}
+
+// A 2.7 MB .gz holding 600 MB was inflated whole (1.58 GB peak) before
+// "unexpected trailing bytes". Now reading stops 64 KiB past the 10 bytes
+// the header declares.
+TEST(IdxTest, AGzipBombIsRefusedWithoutInflatingIt) {
+    data::TempDir tmp;
+    const auto path = tmp.path() / "labels.gz";
+    write_gzip_bomb(path, std::string("\0\0\x08\x01\0\0\0\x0a", 8), 64u << 20);
+    EXPECT_LT(std::filesystem::file_size(path), 1u << 20);
+    EXPECT_EQ(error_of([&] { read_idx(path); }),
+              path.string() + ": at least 65536 unexpected trailing bytes at byte offset 18: header says 10 = 10 "
+                              "bytes of data, file has more than 65546");
+}
+
+TEST(IdxTest, AHeaderPromisingMoreThanMemoryIsRefusedBeforeAllocating) {
+    data::TempDir tmp;
+    const auto path = tmp.path() / "images.gz";
+    write_gzip_bomb(path, std::string("\0\0\x08\x03\0\0\xff\xff\0\0\xff\xff\0\0\xff\xff", 16), 1000);
+    const std::string msg = error_of([&] { read_idx(path); });
+    EXPECT_THAT(msg, HasSubstr(path.string() + ": header says 65535x65535x65535 = 281462092005375 bytes of data, "
+                                               "more than soma reads into memory: at most "));
+    EXPECT_THAT(msg, HasSubstr("% of this machine's "));
+    // 2^64 and more, raw.
+    soma::test::write_bytes(path, std::string("\0\0\x08\x04", 4) + std::string(16, '\xff'));
+    EXPECT_THAT(error_of([&] { read_idx(path); }),
+                HasSubstr("header says 4294967295x4294967295x4294967295x4294967295 = more than 2^64 bytes of data"));
+}
+
+TEST(IdxTest, GzipTrailingBytesAreCounted) {
+    data::TempDir tmp;
+    const auto path = tmp.path() / "labels.gz";
+    write_gzip_bomb(path, std::string("\0\0\x08\x01\0\0\0\x04", 8), 4 + 3);
+    EXPECT_EQ(error_of([&] { read_idx(path); }),
+              path.string() + ": 3 unexpected trailing bytes at byte offset 12: header says 4 = 4 bytes of data, "
+                              "file has 7");
 }
 
 TEST(IdxTest, WriteChecksDataSize) {

@@ -51,6 +51,24 @@ TEST(Compare, ABrokenConfigTomlNamesItsLine) {
     EXPECT_NE(compare_text(a, b).find("not compared, no " + b.string() + "/config.toml"), std::string::npos);
 }
 
+// A config.toml 15,000 levels deep crashed compare (stack overflow).
+TEST(Compare, ADeepConfigTomlIsAnErrorNotACrash) {
+    test::TempDir dir("cmpdeep");
+    auto runs = test::write_fake_sweep(dir.path());
+    const fs::path a = dir.path() / "runs" / runs[0].id, b = dir.path() / "runs" / "activation=relu,hidden=64,seed=1";
+    std::string deep = "[a";
+    for (int i = 0; i < 15000; ++i) deep += ".a";
+    std::ofstream(b / "config.toml") << deep << "]\n";
+    try {
+        compare_text(a, b);
+        FAIL() << "expected an error";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(std::string(e.what()), (b / "config.toml").string() +
+                                             ":1:2: a dotted key or table header of more than 32 parts; soma "
+                                             "settings nest at most 32 levels deep");
+    }
+}
+
 TEST(Compare, AFailedRunShowsItsError) {
     test::TempDir dir("cmpfailed");
     test::write_fake_sweep(dir.path());

@@ -181,7 +181,14 @@ TEST(ModelShape, FromAssignmentsOrConfigToml) {
     EXPECT_EQ(layers.activation, "relu/tanh");
     // An axis overrides what config.toml says.
     EXPECT_EQ(model_shape({{"model.activation", "\"gelu\""}}, file).activation, "gelu");
+
+    // A hostile config.toml leaves the shape unknown; 300,000 levels crashed toml++.
+    std::string deep = "[a";
+    for (int i = 0; i < 300000; ++i) deep += ".a";
+    std::ofstream(file) << deep << "]\n";
+    EXPECT_FALSE(model_shape({}, file).known);
     std::filesystem::remove(file);
+    EXPECT_FALSE(model_shape({}, "/dev/zero").known);  // read forever
 }
 
 }  // namespace

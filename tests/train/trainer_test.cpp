@@ -2,6 +2,10 @@
 // it stops on divergence.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
+#include "nn/network.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
 
@@ -53,6 +57,26 @@ TEST(Trainer, DivergenceStopsTheRunAndNamesTheEpoch) {
     EXPECT_EQ(r.status, RunStatus::diverged);
     EXPECT_GE(r.diverged_epoch, 1);
     EXPECT_LT(r.epochs.size(), 5u);
+}
+
+// Puts a NaN into the first layer's weights after the first epoch.
+class InjectNan : public TrainObserver {
+public:
+    void on_epoch(const EpochMetrics& m, const RunResult&, Network& net) override {
+        if (m.epoch == 1) net.parameters().front().value[3] = std::numeric_limits<float>::quiet_NaN();
+    }
+};
+
+// A NaN weight behind a fused relu left the loss finite (oneDNN's relu turns
+// NaN into 0): the run ended "ok" with a dead unit.
+TEST(Trainer, ANonFiniteWeightIsDivergenceEvenWhenTheLossStaysFinite) {
+    Dataset data = make_synthetic(600, 100, 3);
+    Experiment e = test::synthetic_experiment("relu", {16}, 3);
+    InjectNan inject;
+    RunResult r = train(e, data, test::registry(), &inject);
+    EXPECT_EQ(r.status, RunStatus::diverged);
+    EXPECT_EQ(r.diverged_epoch, 2);
+    ASSERT_EQ(r.epochs.size(), 1u);
 }
 
 TEST(Trainer, MseWithSigmoidOutputsLearnsLikeTheVideo) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,10 +24,18 @@ inline const std::vector<std::string>& dataset_names() {
     return names;
 }
 
+// A synthetic sample in memory: a 28x28 image and its label (data/synthetic
+// generates them; the config bounds their number by it).
+inline constexpr std::uint64_t kSyntheticSampleBytes = 28 * 28 + 1;
+
 struct DataConfig {
     std::string dataset = "mnist";  // one of dataset_names()
     // dataset = "idx": the four files (absolute, or relative to the config file)
     std::string train_images, train_labels, test_images, test_labels;
+    // The number of classes; every label must be below it. 0 = the largest
+    // label + 1, refused when a class below that has no sample (idx). Named
+    // datasets know theirs; set, it must match.
+    int classes = 0;
     // dataset = "synthetic": sizes and seed of the generated problem
     int synthetic_train = 2000;
     int synthetic_test = 500;
@@ -151,6 +160,10 @@ struct Experiment {
     TrainingConfig training;
     OutputConfig output;
     std::vector<std::filesystem::path> plugin_paths;  // [plugins] paths, absolute
+    // Where the settings that checks after loading name were written (the
+    // memory estimate: "training.batch_size", "data.synthetic_train",
+    // "model.hidden" ...; each layer keeps its own pos). Not compared.
+    std::map<std::string, SourcePos> positions;
 
     // Equal settings; source (which file they were read from) is not compared,
     // so an experiment equals its to_toml() loaded back.

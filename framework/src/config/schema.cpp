@@ -14,7 +14,7 @@ const std::map<std::string, std::vector<std::string>>& tables() {
         {"", {"experiment", "include", "data", "model", "training", "output", "plugins", "sweep"}},
         {"experiment", {"name", "description", "include"}},
         {"data",
-         {"dataset", "train_images", "train_labels", "test_images", "test_labels", "synthetic_train",
+         {"dataset", "train_images", "train_labels", "test_images", "test_labels", "classes", "synthetic_train",
           "synthetic_test", "synthetic_seed", "train_limit", "test_limit", "validation", "cache_dir"}},
         {"model",
          {"hidden", "activation", "activation_params", "output_activation", "output_activation_params",

@@ -11,6 +11,7 @@
 #include "config/toml_text.h"
 #include "plugin/folders.h"
 #include "plugin/registry.h"
+#include "util/memory.h"
 #include "util/names.h"
 #include "util/quote.h"
 #include "util/sanitize.h"
@@ -20,6 +21,14 @@ namespace soma {
 namespace {
 
 constexpr std::int64_t max_units = 100000;
+constexpr std::size_t max_layers = 1000;  // each is a oneDNN primitive made at start
+
+// A list of layers longer than max_layers is refused at the list.
+void check_layer_count(const Node& list, const std::string& path) {
+    if (list.items.size() > max_layers)
+        fail(list.pos, path + ": " + std::to_string(list.items.size()) + " layers; soma builds at most " +
+                           std::to_string(max_layers));
+}
 
 // One table of the document, possibly absent (then every key has its default).
 // With `errors` set, a bad value is recorded there and its default used, so
@@ -99,6 +108,14 @@ private:
     }
 };
 
+// The value at a dotted path of tables, if there is one.
+const Node* find_path(const Node& root, const std::string& path) {
+    const Node* n = &root;
+    for (const std::string& key : split_dotted(path))
+        if (!(n = n->is_table() ? n->find(key) : nullptr)) return nullptr;
+    return n;
+}
+
 // Every dotted path this document may set: the schema's, and the parameters
 // of the optimizer it names (so that learning_rate written under [training]
 // is pointed to training.optimizer.learning_rate).
@@ -172,8 +189,19 @@ DataConfig read_data(const Section& root) {
             fail(s.get("dataset")->pos, "data.dataset = \"idx\" needs the files train_images, train_labels, "
                                         "test_images and test_labels; missing: " + join(missing));
     }
+    d.classes = static_cast<int>(s.integer("classes", d.classes, 0, 256));  // labels are bytes
     d.synthetic_train = static_cast<int>(s.integer("synthetic_train", d.synthetic_train, 1));
     d.synthetic_test = static_cast<int>(s.integer("synthetic_test", d.synthetic_test, 1));
+    // Generated in memory before anything else runs: bounded by the machine first.
+    const double synthetic_bytes =
+        (static_cast<double>(d.synthetic_train) + d.synthetic_test) * static_cast<double>(kSyntheticSampleBytes);
+    if (d.dataset == "synthetic" && synthetic_bytes > static_cast<double>(memory_budget())) {
+        const char* key = d.synthetic_train >= d.synthetic_test ? "synthetic_train" : "synthetic_test";
+        const Node* v = s.get(key);
+        fail(v ? v->pos : s.get("dataset")->pos, s.at(key) + ": " + std::to_string(d.synthetic_train) + " + " +
+                                  std::to_string(d.synthetic_test) + " synthetic samples would take " +
+                                  bytes_text(synthetic_bytes) + " of memory; soma uses " + memory_budget_text());
+    }
     d.synthetic_seed = static_cast<std::uint64_t>(s.integer(
         "synthetic_seed", static_cast<std::int64_t>(d.synthetic_seed), 0, std::numeric_limits<std::int64_t>::max()));
     d.train_limit = static_cast<int>(s.integer("train_limit", d.train_limit, 0));
@@ -258,6 +286,7 @@ ModelConfig read_model(const Section& root, const Registry& registry) {
                 fail(v->key_pos, std::string("model.") + key + " applies to hidden = [...]; with [[model.layers]] "
                                  "give each layer its own activation");
         expect_type(*layers, Node::Type::array, "model.layers");
+        check_layer_count(*layers, "model.layers");
         for (std::size_t i = 0; i < layers->items.size(); ++i) {
             const Node& t = layers->items[i];
             const std::string path = "model.layers[" + std::to_string(i) + "]";
@@ -273,6 +302,7 @@ ModelConfig read_model(const Section& root, const Registry& registry) {
         }, 0);
         if (hidden) {
             expect_type(*hidden, Node::Type::array, "model.hidden");
+            check_layer_count(*hidden, "model.hidden");
             const std::string default_type = LayerConfig{}.type;
             if (!registry.has(Kind::layer, default_type))
                 fail(hidden->pos, unknown_name_message("layer", default_type, registry.names(Kind::layer)) +
@@ -461,6 +491,9 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
                                "data.validation (e.g. 0.1) so there is a validation split"));
     }
     e.output = errors.attempt([&] { return read_output(top); }, e.output);
+    for (const char* path : {"data.dataset", "data.synthetic_train", "training.batch_size", "training.threads",
+                             "model.hidden", "model.layers"})
+        if (const Node* v = find_path(root, path)) e.positions[path] = v->pos;
     errors.throw_if_any();
     return e;
 }

@@ -41,6 +41,7 @@ void write_data(std::ostream& o, const DataConfig& d) {
     o << "train_labels = " << str(d.train_labels) << "\n";
     o << "test_images = " << str(d.test_images) << "\n";
     o << "test_labels = " << str(d.test_labels) << "\n";
+    o << "classes = " << d.classes << "\n";
     o << "synthetic_train = " << d.synthetic_train << "\n";
     o << "synthetic_test = " << d.synthetic_test << "\n";
     o << "synthetic_seed = " << d.synthetic_seed << "\n";

@@ -68,12 +68,22 @@ Dataset load_dataset(const DataConfig& config, const std::filesystem::path& base
         d = dataset_from_idx_files("idx", resolve(config.train_images, "train_images", base_dir),
                                    resolve(config.train_labels, "train_labels", base_dir),
                                    resolve(config.test_images, "test_images", base_dir),
-                                   resolve(config.test_labels, "test_labels", base_dir), 0);
+                                   resolve(config.test_labels, "test_labels", base_dir), config.classes);
     } else if (config.dataset == "synthetic") {
         d = make_synthetic(config.synthetic_train, config.synthetic_test, config.synthetic_seed);
     } else {
         throw Error("data.dataset: " + unknown_name_message("dataset", config.dataset, dataset_names()));
     }
+    if (config.classes > 0 && config.classes != d.classes)
+        throw Error("data.classes = " + std::to_string(config.classes) + ", but dataset " + d.name + " has " +
+                    std::to_string(d.classes) + " classes");
+    // Test accuracy is every run's result: without test samples it would be NaN.
+    if (d.test.size() == 0)
+        throw Error("dataset " + d.name + " has no test samples" +
+                    (config.dataset == "idx" ? " (" + resolve(config.test_labels, "test_labels", base_dir).string() +
+                                                   " holds 0 labels)"
+                                             : std::string()) +
+                    "; every run is measured on the test set");
     keep_first(d.train, d.features(), static_cast<std::size_t>(config.train_limit));
     keep_first(d.test, d.features(), static_cast<std::size_t>(config.test_limit));
     d.validation = hold_out(d.train, d.features(), config.validation, split_seed);

@@ -1,5 +1,6 @@
-// IDX reading and writing; whole files in memory (MNIST-sized arrays are tens
-// of MB), gzip through zlib.
+// IDX reading and writing; whole arrays in memory (MNIST-sized arrays are tens
+// of MB), gzip through zlib. Reading streams: the header first, then exactly
+// the bytes it declares, so memory is bounded by what the header says.
 #include "data/idx.h"
 
 #include <zlib.h>
@@ -8,12 +9,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <string>
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/memory.h"
 
 namespace soma {
 namespace {
@@ -41,50 +42,96 @@ const char* idx_type_name(std::uint8_t type) {
     }
 }
 
-std::vector<std::uint8_t> read_raw(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::size_t>(in.tellg());
-    in.seekg(0);
-    std::vector<std::uint8_t> bytes(size);
-    if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        throw Error(path.string() + ": read failed");
-    return bytes;
-}
+// The first buffer for gzip data: see read_idx.
+constexpr std::size_t kGzipFirstBuffer = std::size_t{16} << 20;
+constexpr std::uint64_t kGzipRatio = 16;
 
-// zlib's gzerror text starts with the path itself; keep only its reason.
-[[noreturn]] void gzip_failed(gzFile gz, const std::filesystem::path& path, std::size_t used) {
-    int errnum = 0;
-    std::string reason = gzerror(gz, &errnum);
-    gzclose(gz);
-    const std::string prefix = path.string() + ": ";
-    if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
-    const char* what = errnum == Z_BUF_ERROR ? "gzip stream truncated" : "gzip data is corrupt";
-    throw Error(path.string() + ": " + what + " after " + std::to_string(used) + " decompressed bytes (" + reason + ")");
-}
-
-std::vector<std::uint8_t> read_gzip(const std::filesystem::path& path) {
-    gzFile gz = gzopen(path.c_str(), "rb");
-    if (!gz) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
-    gzbuffer(gz, 1 << 17);
-    std::vector<std::uint8_t> bytes(std::size_t{1} << 20);
-    std::size_t used = 0;
-    for (;;) {
-        if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-        const auto want = static_cast<unsigned>(std::min<std::size_t>(bytes.size() - used, std::size_t{1} << 30));
-        const int n = gzread(gz, bytes.data() + used, want);
-        if (n < 0) gzip_failed(gz, path, used);
-        if (n == 0) break;
-        used += static_cast<std::size_t>(n);
+// An IDX file's bytes in order, raw or gzip (detected by its magic bytes):
+// read piece by piece, so nothing is inflated beyond what is asked for.
+class IdxStream {
+public:
+    explicit IdxStream(const std::filesystem::path& path) : path_(path) {
+        std::FILE* probe = std::fopen(path.c_str(), "rb");
+        if (!probe) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+        unsigned char magic[2] = {0, 0};
+        gzip_ = std::fread(magic, 1, 2, probe) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        if (!gzip_) {
+            std::rewind(probe);
+            raw_ = probe;
+            return;
+        }
+        std::fclose(probe);
+        gz_ = gzopen(path.c_str(), "rb");
+        if (!gz_) throw Error(path.string() + ": cannot open: " + std::strerror(errno));
+        gzbuffer(gz_, 1 << 17);
     }
-    // zlib reports a stream cut short as an error only after the last read.
-    int errnum = 0;
-    gzerror(gz, &errnum);
-    if (errnum != Z_OK && errnum != Z_STREAM_END) gzip_failed(gz, path, used);
-    gzclose(gz);
-    bytes.resize(used);
-    return bytes;
+    ~IdxStream() {
+        if (raw_) std::fclose(raw_);
+        if (gz_) gzclose(gz_);
+    }
+    IdxStream(const IdxStream&) = delete;
+    IdxStream& operator=(const IdxStream&) = delete;
+
+    bool gzip() const { return gzip_; }
+
+    // Reads up to n bytes into p; fewer only at the end of the data.
+    std::size_t read(std::uint8_t* p, std::size_t n) {
+        std::size_t got = 0;
+        while (got < n) {
+            const std::size_t want = std::min<std::size_t>(n - got, std::size_t{1} << 30);
+            std::size_t k = 0;
+            if (raw_) {
+                k = std::fread(p + got, 1, want, raw_);
+                if (k < want && std::ferror(raw_)) throw Error(path_.string() + ": read failed: " + std::strerror(errno));
+            } else {
+                const int r = gzread(gz_, p + got, static_cast<unsigned>(want));
+                if (r < 0) failed();
+                k = static_cast<std::size_t>(r);
+            }
+            got += k;
+            used_ += k;
+            if (k == 0) break;
+        }
+        // zlib reports a stream cut short only once its end is reached.
+        if (gz_ && got < n) {
+            int errnum = 0;
+            gzerror(gz_, &errnum);
+            if (errnum != Z_OK && errnum != Z_STREAM_END) failed();
+        }
+        return got;
+    }
+
+private:
+    // zlib's gzerror text starts with the path itself; keep only its reason.
+    [[noreturn]] void failed() {
+        int errnum = 0;
+        std::string reason = gzerror(gz_, &errnum);
+        const std::string prefix = path_.string() + ": ";
+        if (reason.rfind(prefix, 0) == 0) reason.erase(0, prefix.size());
+        const char* what = errnum == Z_BUF_ERROR ? "gzip stream truncated" : "gzip data is corrupt";
+        throw Error(path_.string() + ": " + what + " after " + std::to_string(used_) + " decompressed bytes (" +
+                    reason + ")");
+    }
+
+    std::filesystem::path path_;
+    bool gzip_ = false;
+    std::FILE* raw_ = nullptr;
+    gzFile gz_ = nullptr;
+    std::size_t used_ = 0;  // bytes read so far (decompressed)
+};
+
+// A folder opens as a stream on Linux and then reports a size of 2^63: only
+// regular files are IDX files.
+void check_regular_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto type = std::filesystem::status(path, ec).type();
+    if (type == std::filesystem::file_type::not_found)
+        throw Error(path.string() + ": cannot open: " + std::strerror(ENOENT));
+    if (type == std::filesystem::file_type::directory)
+        throw Error(path.string() + ": is a folder, expected an IDX file");
+    if (ec) throw Error(path.string() + ": cannot open: " + ec.message());
+    if (type != std::filesystem::file_type::regular)
+        throw Error(path.string() + ": not a regular file (a device, pipe or socket), expected an IDX file");
 }
 
 std::string compress_gzip(const std::filesystem::path& path, const std::string& raw) {
@@ -117,56 +164,84 @@ std::string dims_string(const std::vector<std::uint32_t>& dims) {
 
 IdxArray read_idx(const std::filesystem::path& path) {
     const std::string name = path.string();
-    std::vector<std::uint8_t> bytes;
-    {
-        std::ifstream probe(path, std::ios::binary);
-        if (!probe) throw Error(name + ": cannot open: " + std::strerror(errno));
-        unsigned char magic[2] = {0, 0};
-        probe.read(reinterpret_cast<char*>(magic), 2);
-        const bool gzip = probe.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        probe.close();
-        bytes = gzip ? read_gzip(path) : read_raw(path);
-    }
-    if (bytes.size() < 4)
-        throw Error(name + ": not an IDX file: it has " + std::to_string(bytes.size()) +
+    check_regular_file(path);
+    IdxStream in(path);
+    std::uint8_t head[4 + 4 * 4];
+    const std::size_t got = in.read(head, 4);
+    if (got < 4)
+        throw Error(name + ": not an IDX file: it has " + std::to_string(got) +
                     " bytes, an IDX header needs at least 4 (magic 00 00 08 0N)");
-    const std::uint8_t type = bytes[2], ndims = bytes[3];
-    if (bytes[0] != 0 || bytes[1] != 0 || ndims < 1 || ndims > 4 || !idx_type_name(type)) {
-        throw Error(name + ": not an IDX file: magic is " + hex_bytes(bytes.data(), 4) +
+    const std::uint8_t type = head[2], ndims = head[3];
+    if (head[0] != 0 || head[1] != 0 || ndims < 1 || ndims > 4 || !idx_type_name(type)) {
+        throw Error(name + ": not an IDX file: magic is " + hex_bytes(head, 4) +
                     ", expected 00 00 08 0N with N = 1..4 dimensions");
     }
     if (type != 0x08) {
-        throw Error(name + ": IDX element type 0x" + hex_bytes(&bytes[2], 1) + " (" + idx_type_name(type) +
+        throw Error(name + ": IDX element type 0x" + hex_bytes(&head[2], 1) + " (" + idx_type_name(type) +
                     ") is not supported, expected 0x08 (unsigned byte)");
     }
     const std::size_t header = 4 + 4 * std::size_t{ndims};
-    if (bytes.size() < header)
+    if (const std::size_t dims = in.read(head + 4, header - 4); dims < header - 4)
         throw Error(name + ": truncated header: " + std::to_string(ndims) + " dimensions need " +
-                    std::to_string(header) + " header bytes, file has " + std::to_string(bytes.size()));
+                    std::to_string(header) + " header bytes, file has " + std::to_string(4 + dims));
     IdxArray out;
     std::uint64_t expected = 1;
     bool overflow = false;
     for (std::size_t i = 0; i < ndims; ++i) {
-        const std::uint8_t* p = &bytes[4 + 4 * i];
+        const std::uint8_t* p = &head[4 + 4 * i];
         const std::uint32_t d = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
                                 (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
         out.dims.push_back(d);
         if (d && expected > std::numeric_limits<std::uint64_t>::max() / d) overflow = true;
         expected *= d;
     }
-    const std::uint64_t have = bytes.size() - header;
     const std::string says = "header says " + dims_string(out.dims) + " = " +
                              (overflow ? std::string("more than 2^64") : std::to_string(expected)) +
                              " bytes of data";
-    if (overflow || have < expected)
-        throw Error(name + ": truncated: " + says + ", file has " + std::to_string(have));
-    if (have > expected)
-        throw Error(name + ": " + std::to_string(have - expected) + " unexpected trailing bytes at byte offset " +
-                    std::to_string(header + expected) + ": " + says + ", file has " + std::to_string(have));
-    // Drop the header in place: a copy would double the peak memory of a
-    // 47 MB training set.
-    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));
-    out.data = std::move(bytes);
+    auto trailing = [&](std::uint64_t extra, bool at_least, std::uint64_t have) {
+        return Error(name + ": " + (at_least ? "at least " : "") + std::to_string(extra) +
+                     " unexpected trailing bytes at byte offset " + std::to_string(header + expected) + ": " + says +
+                     ", file has " + (at_least ? "more than " : "") + std::to_string(have));
+    };
+    // A raw file's size says at once whether the header is right.
+    if (!in.gzip()) {
+        const std::uint64_t have = std::filesystem::file_size(path) - header;
+        if (overflow || have < expected)
+            throw Error(name + ": truncated: " + says + ", file has " + std::to_string(have));
+        if (have > expected) throw trailing(have - expected, false, have);
+    }
+    // Nothing is allocated on the header's word alone beyond what the machine
+    // can hold: a gzip bomb's header may promise terabytes.
+    if (overflow || expected > memory_budget())
+        throw Error(name + ": " + says + ", more than soma reads into memory: " + memory_budget_text());
+    // A raw file's size is checked: it gets its buffer at once. Compressed data
+    // proves its size only as it inflates: its buffer starts at what the file
+    // could plausibly hold (kGzipRatio times its size, at least 16 MiB; image
+    // data compresses 2-8 times, so MNIST's files get theirs at once) and
+    // doubles as more arrives, capped at the declared size. A small file
+    // declaring gigabytes so allocates no more than that first buffer or
+    // twice what it holds.
+    std::size_t have = 0;
+    const std::uint64_t plausible =
+        std::max<std::uint64_t>(kGzipFirstBuffer, kGzipRatio * std::filesystem::file_size(path));
+    out.data.resize(in.gzip() ? std::min(expected, plausible) : expected);
+    for (;;) {
+        const std::size_t want = out.data.size() - have;
+        const std::size_t n = in.read(out.data.data() + have, want);
+        have += n;
+        if (n < want) throw Error(name + ": truncated: " + says + ", file has " + std::to_string(have));
+        if (have == expected) break;
+        const std::size_t next = std::min<std::uint64_t>(expected, 2 * out.data.size());
+        out.data.reserve(next);  // exactly: resize alone may round the capacity up to twice the size
+        out.data.resize(next);
+    }
+    // Inflate a little past the end: enough to tell trailing data, never the
+    // whole of a bomb that follows a small header.
+    std::uint8_t extra[1 << 16];
+    if (const std::size_t n = in.read(extra, sizeof extra); n > 0) {
+        const bool more = n == sizeof extra;
+        throw trailing(n, more, expected + n);
+    }
     return out;
 }
 
@@ -195,6 +270,39 @@ void write_idx(const std::filesystem::path& path, const std::vector<std::uint32_
     raw.append(reinterpret_cast<const char*>(data.data()), data.size());
     write_file_atomic(path, gzip ? compress_gzip(path, raw) : raw);
 }
+
+namespace {
+
+// The largest label + 1, when every class up to it has a sample: a stray
+// label (200 in digit data) would otherwise silently make a 201-class network.
+int inferred_classes(const std::vector<std::uint8_t>& train, const std::vector<std::uint8_t>& test,
+                     const std::filesystem::path& train_path, const std::filesystem::path& test_path) {
+    std::vector<std::size_t> count(256, 0);
+    for (auto l : train) ++count[l];
+    for (auto l : test) ++count[l];
+    int top = 0;
+    for (int c = 0; c < 256; ++c)
+        if (count[static_cast<std::size_t>(c)]) top = c;
+    std::vector<int> empty;
+    for (int c = 0; c < top; ++c)
+        if (!count[static_cast<std::size_t>(c)]) empty.push_back(c);
+    if (empty.empty()) return top + 1;
+    // Where the largest label is, so a corrupt one can be found.
+    const bool in_train = std::find(train.begin(), train.end(), top) != train.end();
+    const auto& labels = in_train ? train : test;
+    const std::size_t item = static_cast<std::size_t>(std::find(labels.begin(), labels.end(), top) - labels.begin());
+    std::string missing;
+    for (std::size_t i = 0; i < empty.size() && i < 5; ++i) missing += (i ? ", " : "") + std::to_string(empty[i]);
+    if (empty.size() > 5) missing += ", ...";
+    const std::string n = std::to_string(top + 1);
+    throw Error((in_train ? train_path : test_path).string() + ": label " + std::to_string(top) + " of item " +
+                std::to_string(item) + " (byte offset " + std::to_string(8 + item) + ") makes " + n +
+                " classes, but " + std::to_string(empty.size()) + " of them have no sample (" + missing +
+                "); set data.classes to the number of classes to check every label against it, or data.classes = " +
+                n + " to train with " + n + " classes");
+}
+
+}  // namespace
 
 LabeledImages load_image_label_pair(const std::filesystem::path& images_path,
                                     const std::filesystem::path& labels_path, int classes) {
@@ -241,14 +349,7 @@ Dataset dataset_from_idx_files(const std::string& name, const std::filesystem::p
     d.name = name;
     d.rows = train.rows;
     d.cols = train.cols;
-    if (classes > 0) {
-        d.classes = classes;
-    } else {
-        int top = 0;
-        for (auto l : train.split.labels) top = std::max(top, int{l});
-        for (auto l : test.split.labels) top = std::max(top, int{l});
-        d.classes = top + 1;
-    }
+    d.classes = classes > 0 ? classes : inferred_classes(train.split.labels, test.split.labels, train_labels, test_labels);
     d.train = std::move(train.split);
     d.test = std::move(test.split);
     return d;

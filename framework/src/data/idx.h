@@ -39,7 +39,8 @@ LabeledImages load_image_label_pair(const std::filesystem::path& images_path,
 
 // A whole dataset from its four IDX files (train and test images and labels):
 // both splits must have the same image shape. classes = 0 infers the class
-// count as the largest label + 1; otherwise every label must be < classes.
+// count as the largest label + 1, and refuses labels that leave a class below
+// it without a sample (a stray label); otherwise every label must be < classes.
 Dataset dataset_from_idx_files(const std::string& name, const std::filesystem::path& train_images,
                                const std::filesystem::path& train_labels, const std::filesystem::path& test_images,
                                const std::filesystem::path& test_labels, int classes);

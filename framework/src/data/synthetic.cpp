@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kSide = 28;
 constexpr int kClasses = 10;
+static_assert(kSyntheticSampleBytes == kSide * kSide + 1, "the config bounds synthetic sizes by this");
 constexpr int kPool = 14;            // strokes shared between classes, so classes overlap
 constexpr int kStrokesPerClass = 3;
 

@@ -27,8 +27,12 @@ namespace {
 
 std::optional<toml::table> parse_value_doc(const std::string& text) {
     try {
-        return toml::parse("v = " + text);
+        const std::string doc = "v = " + text;
+        check_key_depth(doc, "sweep.json");  // the text comes from a file: it may hold a deep header
+        return toml::parse(doc);
     } catch (const toml::parse_error&) {
+        return std::nullopt;
+    } catch (const ConfigError&) {
         return std::nullopt;
     }
 }
@@ -75,8 +79,13 @@ ModelShape model_shape(const Assignments& assignments, const std::filesystem::pa
     if (config_toml.empty() || !std::filesystem::exists(config_toml, ec)) return shape;
     toml::table config;
     try {
-        config = toml::parse_file(config_toml.string());
+        // Bounded like every config read: a regular file, its size, its key depth.
+        const std::string text = read_config_text(config_toml);
+        check_key_depth(text, config_toml.string());
+        config = toml::parse(text, config_toml.string());
     } catch (const toml::parse_error&) {
+        return shape;
+    } catch (const ConfigError&) {
         return shape;
     }
     const toml::table* model = config["model"].as_table();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "util/bounded_read.h"
 #include "util/number.h"
 
 namespace soma {
@@ -159,11 +160,9 @@ Json read_json_file(const std::filesystem::path& file, std::uintmax_t max_bytes)
     if (std::filesystem::is_directory(file, ec)) throw Error(file.string() + ": is a folder, not a JSON file");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(file.string() + ": cannot open");
-    // Read at most one byte more than allowed: a device that never ends stops here too.
-    std::string text(static_cast<std::size_t>(max_bytes) + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_bytes)
+    // Stops past the limit: a device that never ends stops here too.
+    std::string text;
+    if (!read_at_most(in, max_bytes, text))
         throw Error(file.string() + ": larger than " + std::to_string(max_bytes) +
                     " bytes, more than this file can hold; not read");
     return parse_json(text, file.string());

@@ -11,6 +11,7 @@
 #include "train/epoch_choice.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/memory.h"
 
 namespace soma {
 

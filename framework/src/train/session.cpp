@@ -40,6 +40,13 @@ LossResult TrainingSession::step(const float* x, const std::int32_t* labels, int
     return r;
 }
 
+bool TrainingSession::parameters_finite() const {
+    for (const ParamTensor& t : params_)
+        for (std::size_t i = 0; i < t.size; ++i)
+            if (!std::isfinite(t.value[i])) return false;
+    return true;
+}
+
 void TrainingSession::clip_gradients() {
     double sum = 0;
     for (const ParamTensor& t : params_)

@@ -48,6 +48,14 @@ public:
     // ([classes * classes], row = true label) when given.
     Evaluation evaluate(const Split& split, std::vector<int>* confusion = nullptr);
 
+    // Whether every parameter is finite. The loss alone misses a NaN weight
+    // behind a fused relu (oneDNN's relu turns NaN into 0, so the loss stays
+    // finite and the unit is dead for good). A non-finite gradient shows here
+    // too, once the optimizer has applied it. The trainer asks once per
+    // epoch: one read of the parameters, against an epoch's forward and
+    // backward passes over them for every batch. Allocates nothing.
+    bool parameters_finite() const;
+
     Network& network() { return *network_; }
     std::size_t parameters() { return network_->parameter_count(); }
     // The global L2 norm of the gradients of the last step (before clipping).

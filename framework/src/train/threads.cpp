@@ -38,6 +38,10 @@ std::string bounded_wait_setting(const char* omp_wait_policy, const char* gomp_s
     return "GOMP_SPINCOUNT=" + std::to_string(kBoundedSpinCount);
 }
 
+int clamp_threads(int requested, int cores) {
+    return std::max(1, std::min(requested, cores));
+}
+
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch) {
     // Read once: omp_set_num_threads below changes what it reports later.
     static const int available = omp_get_max_threads();
@@ -50,6 +54,10 @@ int apply_threads(int requested, const ModelConfig& model, int inputs, int class
         if (parallel && n < available)
             std::fprintf(stderr, "soma: %s; using %d thread%s of %d (set training.threads to choose)\n",
                          load.describe().c_str(), n, n == 1 ? "" : "s", available);
+    } else if (const int cores = omp_get_num_procs(); requested > cores) {
+        n = clamp_threads(n, cores);
+        std::fprintf(stderr, "soma: training.threads = %d is more than the %d cores here; using %d\n", requested,
+                     cores, n);
     }
     omp_set_num_threads(n);
     return n;

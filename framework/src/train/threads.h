@@ -51,12 +51,18 @@ inline constexpr int kBoundedSpinCount = 1000;
 // variables, null when unset).
 std::string bounded_wait_setting(const char* omp_wait_policy, const char* gomp_spincount);
 
-// Threads for oneDNN: requested > 0 is taken as it is; 0 picks auto_threads
-// with cores = omp_get_max_threads() (all cores unless OMP_NUM_THREADS says
-// less) and the free CPUs of sample_machine_load() (read only when the step
-// is big enough for more than one thread; a few milliseconds). A choice cut
-// short by the load is said on stderr. Applies to the calling process;
-// returns the count.
+// More threads than cores only slow a run down (10,000 threads made an
+// epoch 15 s instead of 0.02 s): a request beyond the cores gets the cores.
+int clamp_threads(int requested, int cores);
+
+// Threads for oneDNN: requested > 0 is taken as it is, up to the cores the
+// process may run on (omp_get_num_procs(); beyond them clamp_threads, and a
+// line on stderr says so); 0 picks auto_threads with cores =
+// omp_get_max_threads() (all cores unless OMP_NUM_THREADS says less) and the
+// free CPUs of sample_machine_load() (read only when the step is big enough
+// for more than one thread; a few milliseconds). A choice cut short by the
+// load is said on stderr. Applies to the calling process; returns the count
+// (summary.json's "threads").
 int apply_threads(int requested, const ModelConfig& model, int inputs, int classes, int batch);
 
 }  // namespace soma

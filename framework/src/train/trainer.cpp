@@ -10,7 +10,7 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "train/epoch_choice.h"
-#include "train/epoch_choice.h"
+#include "train/resources.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
@@ -25,11 +25,12 @@ namespace {
 struct EpochTotals {
     double loss_sum = 0;
     long correct = 0, seen = 0;
-    bool diverged = false;  // the loss became NaN or infinite
+    bool diverged = false;  // the loss or a parameter became NaN or infinite
     double seconds = 0;     // training time (evaluation excluded)
 };
 
-// One epoch of shuffled mini-batches; stops at the first non-finite loss.
+// One epoch of shuffled mini-batches; stops at the first non-finite loss, and
+// checks the parameters once at its end.
 EpochTotals train_epoch(TrainingSession& session, Batcher& batcher, const TrainingConfig& tc, int epoch,
                         std::vector<float>& x, std::vector<std::int32_t>& labels, TrainObserver* observer) {
     using clock = std::chrono::steady_clock;
@@ -55,6 +56,8 @@ EpochTotals train_epoch(TrainingSession& session, Batcher& batcher, const Traini
         if (observer) observer->on_batch(epoch, done, batcher.batches_per_epoch(), totals.loss_sum / totals.seen);
     }
     totals.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    // Once per epoch: a NaN weight behind relu (fused, NaN -> 0) leaves the loss finite.
+    if (!totals.diverged && !session.parameters_finite()) totals.diverged = true;
     return totals;
 }
 
@@ -97,6 +100,10 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
     result.classes = data.classes;
     if (data.train.size() == 0) throw Error("dataset '" + data.name + "' has no training samples");
 
+    const double data_bytes = static_cast<double>(data.train.images.size() + data.train.labels.size() +
+                                                  data.validation.images.size() + data.validation.labels.size() +
+                                                  data.test.images.size() + data.test.labels.size());
+    check_memory(experiment, data.features(), data.classes, data_bytes);
     TrainingSession session(registry, experiment.model, tc, data.features(), data.classes, tc.batch_size);
     result.parameters = session.parameters();
     result.network = session.network().describe();
