@@ -138,6 +138,21 @@ struct OutputConfig {
     bool operator==(const OutputConfig&) const = default;
 };
 
+// [distributed]: how one run uses the processes an MPI launcher started
+// (mpirun -np N soma run EXP.toml). "none": a run is one process (a sweep
+// under mpirun spreads its runs over the ranks instead). "data": data-parallel
+// training, every global batch split across the ranks (distributed/).
+enum class DistributedMode { none, data };
+inline constexpr auto distributed_mode_names =
+    name_table<DistributedMode>({{DistributedMode::none, "none"}, {DistributedMode::data, "data"}});
+
+struct DistributedConfig {
+    DistributedMode mode = DistributedMode::none;
+    SourcePos pos;  // where mode was set (for errors about it); not compared
+
+    bool operator==(const DistributedConfig& o) const { return mode == o.mode; }
+};
+
 struct Experiment {
     std::filesystem::path source;   // the experiment file
     std::string name;               // [experiment] name, or the file stem
@@ -146,13 +161,15 @@ struct Experiment {
     ModelConfig model;
     TrainingConfig training;
     OutputConfig output;
+    DistributedConfig distributed;
     std::vector<std::filesystem::path> plugin_paths;  // [plugins] paths, absolute
 
     // Equal settings; source (which file they were read from) is not compared,
     // so an experiment equals its to_toml() loaded back.
     bool operator==(const Experiment& o) const {
         return name == o.name && description == o.description && data == o.data && model == o.model &&
-               training == o.training && output == o.output && plugin_paths == o.plugin_paths;
+               training == o.training && output == o.output && distributed == o.distributed &&
+               plugin_paths == o.plugin_paths;
     }
 };
 

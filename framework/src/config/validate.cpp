@@ -336,6 +336,14 @@ OutputConfig read_output(const Node& root) {
     return o;
 }
 
+DistributedConfig read_distributed(const Node& root) {
+    const Section s = section(root, "distributed");
+    DistributedConfig d;
+    d.mode = s.named("mode", d.mode, distributed_mode_names);
+    if (const Node* mode = s.get("mode")) d.pos = mode->pos;
+    return d;
+}
+
 }  // namespace
 
 Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file,
@@ -372,6 +380,7 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
              "(e.g. 0.1) so there is a validation split");
     }
     e.output = read_output(root);
+    e.distributed = read_distributed(root);
     return e;
 }
 

@@ -13,12 +13,9 @@
 
 namespace soma {
 
-namespace {
-
-// Loads the data, trains and writes the run folder (already held).
-RunResult train_into(const std::filesystem::path& file, const Experiment& exp, const std::filesystem::path& dir,
-                     const RunOptions& options, const Registry& registry, std::ostream& out) {
-    Dataset data = load_dataset(exp.data, file.parent_path(), exp.training.seed);
+RunResult train_into(const Experiment& exp, const Dataset& data, const std::filesystem::path& dir,
+                     const RunOptions& options, const Registry& registry, std::ostream& out,
+                     const DataParallel* parallel) {
     SummaryInfo info;
     info.experiment = exp.name;
     info.dataset = data.name;
@@ -35,12 +32,19 @@ RunResult train_into(const std::filesystem::path& file, const Experiment& exp, c
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    RunResult result = train(exp, data, registry, &observers);
+    RunResult result = train(exp, data, registry, &observers, parallel);
     writer.finish(result);
     return result;
 }
 
-}  // namespace
+std::unique_ptr<FolderClaim> claim_run_folder(const Experiment& experiment, const std::filesystem::path& dir) {
+    auto folder = std::make_unique<FolderClaim>(dir, FolderKind::run);
+    // A rerun in the same folder must not leave an old summary marking it
+    // finished, whatever becomes of this run.
+    std::filesystem::remove(dir / "summary.json");
+    write_file_atomic(dir / "config.toml", to_toml(experiment));
+    return folder;
+}
 
 void load_default_plugins(Registry& registry, const PluginPermission& permission, std::ostream& err) {
     for (const LoadError& e : permission.load_defaults(registry))
@@ -62,7 +66,8 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     if (options.supervised) check_output_folder(outcome.dir, FolderKind::run);
     else folder.emplace(outcome.dir, FolderKind::run);
     try {
-        outcome.result = train_into(file, outcome.experiment, outcome.dir, options, registry, out);
+        const Dataset data = load_dataset(outcome.experiment.data, file.parent_path(), outcome.experiment.training.seed);
+        outcome.result = train_into(outcome.experiment, data, outcome.dir, options, registry, out);
     } catch (const std::exception& e) {
         write_failed_summary(outcome.dir, outcome.experiment.name, "", e.what());
         throw;
@@ -74,11 +79,7 @@ SupervisedOutcome run_supervised(const std::filesystem::path& file, const RunOpt
     SupervisedOutcome o;
     o.experiment = load_experiment(file, registry, options.overrides, options.permission);
     o.dir = run_folder(o.experiment, options);
-    const FolderClaim folder(o.dir, FolderKind::run);
-    // A rerun in the same folder must not leave an old summary marking it
-    // finished, whatever becomes of the child.
-    std::filesystem::remove(o.dir / "summary.json");
-    write_file_atomic(o.dir / "config.toml", to_toml(o.experiment));
+    const std::unique_ptr<FolderClaim> folder = claim_run_folder(o.experiment, o.dir);
 
     RunLaunch launch;
     launch.exe = options.soma_exe;

@@ -1,10 +1,13 @@
 #include "train/session.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "data/batcher.h"
 #include "plugin/registry.h"
+#include "train/data_parallel.h"
 
 namespace soma {
 
@@ -35,6 +38,57 @@ LossResult TrainingSession::step(const float* x, const std::int32_t* labels, int
     // A non-finite loss means divergence: leave the weights as they were.
     if (!std::isfinite(r.loss_sum)) return r;
     network_->backward(grad_.data(), batch);
+    if (clip_norm_ > 0) clip_gradients();
+    optimizer_->step(lr_factor);
+    return r;
+}
+
+void TrainingSession::share_gradients(RankGroup& group) {
+    group_ = &group;
+    std::size_t n = 0;
+    for (const ParamTensor& t : params_) n += t.size;
+    shared_.assign(n + 2, 0.f);
+}
+
+LossResult TrainingSession::step_part(const float* x, const std::int32_t* labels, int rows, int batch,
+                                      float lr_factor, bool stop_here, bool& stop) {
+    const std::size_t loss_slot = shared_.size() - 2, stop_slot = shared_.size() - 1;
+    LossResult r;
+    bool computed = false;
+    if (rows > 0) {
+        const int classes = network_->classes();
+        const float* out = network_->forward(x, rows, /*training=*/true);
+        r = loss_forward_backward(loss_, out, labels, rows, classes, grad_.data());
+        if (std::isfinite(r.loss_sum)) {
+            // The loss gradient is of this part's mean; the step takes the whole batch's.
+            if (rows != batch) {
+                const float scale = static_cast<float>(rows) / static_cast<float>(batch);
+                for (std::size_t i = 0; i < static_cast<std::size_t>(rows) * classes; ++i) grad_[i] *= scale;
+            }
+            network_->backward(grad_.data(), rows);
+            computed = true;
+        }
+    }
+    float* to = shared_.data();
+    for (const ParamTensor& t : params_) {
+        if (computed) std::memcpy(to, t.grad, t.size * sizeof(float));
+        else std::fill(to, to + t.size, 0.f);
+        to += t.size;
+    }
+    shared_[loss_slot] = static_cast<float>(r.loss_sum);  // NaN or inf anywhere makes the sum so
+    shared_[stop_slot] = stop_here ? 1.f : 0.f;
+    group_->sum(shared_.data(), shared_.size());
+    stop = shared_[stop_slot] > 0.f;
+    if (stop) return r;
+    if (!std::isfinite(shared_[loss_slot])) {
+        r.loss_sum = std::numeric_limits<double>::quiet_NaN();
+        return r;
+    }
+    const float* from = shared_.data();
+    for (const ParamTensor& t : params_) {
+        std::memcpy(t.grad, from, t.size * sizeof(float));
+        from += t.size;
+    }
     if (clip_norm_ > 0) clip_gradients();
     optimizer_->step(lr_factor);
     return r;
@@ -72,6 +126,8 @@ Evaluation TrainingSession::evaluate(const Split& split, std::vector<int>* confu
                 ++(*confusion)[static_cast<std::size_t>(eval_labels_[n]) * classes +
                                argmax(out + static_cast<std::size_t>(n) * classes, classes)];
     }
+    e.loss_sum = loss_sum;
+    e.correct = correct;
     e.loss = loss_sum / static_cast<double>(split.size());
     e.accuracy = static_cast<double>(correct) / static_cast<double>(split.size());
     return e;
