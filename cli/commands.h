@@ -1,33 +1,22 @@
-// The subcommands of the soma executable; each parses its own arguments and
-// calls the framework. Return value = process exit status.
+// The subcommands of the soma executable: each file cli/NAME.cpp declares
+// its own with add_NAME (main.cpp says how to add one).
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "command.h"
 #include "util/quote.h"  // shell_quote, for commands printed to paste
 
 namespace soma::cli {
 
-using Args = std::vector<std::string>;
-
-int run(const Args& args);
-int plugins(const Args& args);
-int data(const Args& args);
-int report(const Args& args);
-int compare(const Args& args);
-int bench(const Args& args);
-int plugin(const Args& args);
-
-// Thrown for a bad command line; main prints it with the usage.
-struct UsageError {
-    std::string message;
-};
-
-// The value of `flag` as a whole number >= min, else a UsageError naming both.
-int parse_whole(const std::string& flag, const std::string& value, int min);
-
-// The value of `flag` as seconds > 0: "90", "1.5", "90s", "10m", "2h".
-double parse_seconds(const std::string& flag, const std::string& value);
+void add_run(Cli& cli);      // run.cpp
+void add_report(Cli& cli);   // report.cpp
+void add_compare(Cli& cli);  // compare.cpp
+void add_bench(Cli& cli);    // bench.cpp
+void add_plugins(Cli& cli);  // plugins.cpp
+void add_plugin(Cli& cli);   // plugin.cpp: plugin new, plugin check
+void add_data(Cli& cli);     // data.cpp: data fetch, data list
+void add_help(Cli& cli);     // help.cpp
+void add_complete(Cli& cli); // complete.cpp: the hidden __complete behind shell completion
 
 }  // namespace soma::cli

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <system_error>
 
 #include "commands.h"
@@ -9,6 +10,7 @@
 #include "tooling/plugin_check.h"
 #include "tooling/plugin_scaffold.h"
 #include "util/error.h"
+#include "util/names.h"
 #include "util/sanitize.h"
 
 namespace soma::cli {
@@ -17,8 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kPluginUsage = "plugin: expected 'new KIND NAME [--dir DIR]' (KIND: activation, layer, optimizer) "
-                           "or 'check PATH_OR_NAME'";
+struct NewArgs {
+    std::string kind, name, dir;
+};
 
 // The prefix this soma is installed in (it has the SDK headers), for the
 // hint printed after `plugin new`; empty when running from a build tree.
@@ -30,51 +33,31 @@ fs::path install_prefix() {
     return fs::exists(prefix / "include" / "soma" / "plugin.h", ec) ? prefix : fs::path();
 }
 
-int new_plugin(const Args& args) {
-    std::vector<std::string> positional;
-    std::string dir;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--dir") {
-            if (i + 1 >= args.size()) throw UsageError{"plugin new: --dir needs a folder"};
-            dir = args[++i];
-        } else if (args[i].rfind("--", 0) == 0) {
-            throw UsageError{"plugin new: unknown option '" + args[i] + "'"};
-        } else {
-            positional.push_back(args[i]);
-        }
-    }
-    if (positional.size() != 2) throw UsageError{"plugin new: expected KIND NAME [--dir DIR]"};
-    Kind kind = Kind::activation;
-    try {
-        kind = parse_kind(positional[0]);
-    } catch (const Error& e) {
-        throw UsageError{std::string("plugin new: ") + e.what()};
-    }
-    const std::string& name = positional[1];
-    if (const std::string problem = plugin_name_problem(name); !problem.empty())
-        throw UsageError{"plugin new: " + problem};
+int new_plugin(const NewArgs& a) {
+    const Kind kind = parse_kind(a.kind);
+    if (const std::string problem = plugin_name_problem(a.name); !problem.empty()) throw UsageError{problem};
     // A name soma already knows would clash as soon as both are loaded.
     Registry registry;
     registry.load_folders(default_plugin_folders());
-    if (registry.has(kind, name))
-        throw Error(std::string(kind_name(kind)) + " '" + name + "' already exists (" +
-                    registry.feature(kind, name).path.string() + "); choose another name");
+    if (registry.has(kind, a.name))
+        throw Error(std::string(kind_name(kind)) + " '" + a.name + "' already exists (" +
+                    registry.feature(kind, a.name).path.string() + "); choose another name");
 
-    const fs::path folder = dir.empty() ? fs::path(name) : fs::path(dir);
-    write_plugin_project(kind, name, folder);
+    const fs::path folder = a.dir.empty() ? fs::path(a.name) : fs::path(a.dir);
+    write_plugin_project(kind, a.name, folder);
     const fs::path prefix = install_prefix();
     const std::string f = shell_quote(folder.string());
     const GeneratorChoice generator = choose_generator(std::getenv("PATH"), std::getenv("CMAKE_GENERATOR"));
-    std::cout << "wrote " << (folder / (name + ".cpp")).string() << ", CMakeLists.txt, README.md\n"
+    std::cout << "wrote " << (folder / (a.name + ".cpp")).string() << ", CMakeLists.txt, README.md\n"
               << "next:\n"
               << "  cmake -S " << f << " -B " << shell_quote((folder / "build").string())
               << (generator.option.empty() ? "" : " " + generator.option) << " -DCMAKE_PREFIX_PATH="
               << (prefix.empty() ? std::string("<soma's install prefix>") : shell_quote(prefix.string())) << "\n"
               << "  cmake --build " << shell_quote((folder / "build").string()) << "\n"
-              << "  soma plugin check " << shell_quote((folder / "build" / (name + ".so")).string()) << "\n";
+              << "  soma plugin check " << shell_quote((folder / "build" / (a.name + ".so")).string()) << "\n";
     if (generator.missing)
         std::cout << "(neither make nor ninja is on PATH: install one to build it, e.g. apt-get install make)\n";
-    return 0;
+    return kOk;
 }
 
 int check(const std::string& target) {
@@ -83,19 +66,39 @@ int check(const std::string& target) {
     if (!looks_like_plugin_path(target)) registry.load_folders(default_plugin_folders());
     const CheckReport report = check_plugin(target, registry);
     std::cout << terminal_safe(report.text(), true);
-    return report.passed() ? 0 : 1;
+    return report.passed() ? kOk : kFailed;
 }
 
 }  // namespace
 
-int plugin(const Args& args) {
-    if (args.empty()) throw UsageError{kPluginUsage};
-    if (args[0] == "new") return new_plugin(args);
-    if (args[0] == "check") {
-        if (args.size() != 2) throw UsageError{"plugin check: expected one PATH_OR_NAME"};
-        return check(args[1]);
-    }
-    throw UsageError{kPluginUsage};
+void add_plugin(Cli& cli) {
+    CLI::App* plugin = cli.add_command(cli.app(), "plugin", "write a new plugin project, or check a plugin",
+                                       {"soma plugin new activation my_act", "soma plugin check my_act/build/my_act.so"});
+
+    CLI::App* make = cli.add_command(*plugin, "new",
+                                     "write a plugin project that builds as it is: the source, CMakeLists.txt "
+                                     "and a README",
+                                     {"soma plugin new activation my_swish", "soma plugin new optimizer my_sgd --dir plugins/my_sgd"});
+    auto n = std::make_shared<NewArgs>();
+    std::vector<std::string> kinds;
+    for (Kind k : {Kind::activation, Kind::layer, Kind::optimizer}) kinds.push_back(kind_name(k));
+    cli.complete(make->add_option("KIND", n->kind, "what the plugin adds: " + join(kinds))->required()->check(one_of(kinds)),
+                 choices(kinds));
+    make->add_option("NAME", n->name, "its name, as configs will write it")->required();
+    cli.complete(make->add_option("--dir", n->dir, "the project folder")->type_name("DIR")->default_str("./NAME"),
+                 {Completion::Kind::folders});
+    cli.on_run(make, [n] { return new_plugin(*n); });
+
+    CLI::App* test = cli.add_command(*plugin, "check",
+                                     "run soma's checks on a plugin library: loading, derivatives against finite "
+                                     "differences, NaN and infinities, lengths, oneDNN agreement, speed; exit "
+                                     "status 1 when a check fails",
+                                     {"soma plugin check my_act/build/my_act.so", "soma plugin check relu"});
+    auto target = std::make_shared<std::string>();
+    cli.complete(test->add_option("PATH|NAME", *target, "a plugin library (.so), or the name of a plugin soma finds")
+                     ->required(),
+                 {Completion::Kind::plugins});
+    cli.on_run(test, [target] { return check(*target); });
 }
 
 }  // namespace soma::cli

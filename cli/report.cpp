@@ -1,5 +1,6 @@
-// soma report SWEEP_DIR | soma compare A B
+// soma report: (re)write a sweep's summary and report, print the ranking.
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "report/report.h"
@@ -7,19 +8,38 @@
 
 namespace soma::cli {
 
-int report(const Args& args) {
-    if (args.size() != 1) throw UsageError{"report takes one sweep folder"};
-    ReportPaths paths = write_report(args[0]);
+namespace {
+
+struct ReportArgs {
+    std::string folder;
+    bool json = false;
+};
+
+int report(const ReportArgs& a) {
+    const ReportPaths paths = write_report(a.folder);
+    if (a.json) {
+        std::cout << ranked_table_json(a.folder);
+        std::cerr << "report: " << terminal_safe(paths.html.string()) << "\n";
+        return kOk;
+    }
     // Names in a sweep folder are text from files: nothing of it may drive the terminal.
-    std::cout << terminal_safe(ranked_table_text(args[0]), true) << "\nreport: " << terminal_safe(paths.html.string())
-              << "\n";
-    return 0;
+    std::cout << terminal_safe(ranked_table_text(a.folder, output_width()), true)
+              << "\nreport: " << terminal_safe(paths.html.string()) << "\n";
+    return kOk;
 }
 
-int compare(const Args& args) {
-    if (args.size() != 2) throw UsageError{"compare takes two run or sweep folders"};
-    std::cout << terminal_safe(compare_text(args[0], args[1]), true);
-    return 0;
+}  // namespace
+
+void add_report(Cli& cli) {
+    CLI::App* cmd = cli.add_command(cli.app(), "report",
+                                    "(re)write a sweep's summary.csv, summary.json, report.md and report.html; "
+                                    "print the configurations ranked",
+                                    {"soma report runs/hidden_sizes", "soma report runs/hidden_sizes --json"});
+    auto a = std::make_shared<ReportArgs>();
+    cli.complete(cmd->add_option("FOLDER", a->folder, "a sweep folder (or a run folder)")->required(),
+                 {Completion::Kind::folders});
+    cmd->add_flag("--json", a->json, "print the ranking as JSON (summary.json) instead of the table");
+    cli.on_run(cmd, [a] { return report(*a); });
 }
 
 }  // namespace soma::cli

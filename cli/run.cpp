@@ -1,14 +1,13 @@
-// soma run EXPERIMENT.toml [--out DIR] [--set PATH=VALUE]... [--threads N] [--jobs N]
-//                          [--time-limit SECONDS] [--allow-plugins DIR]...
-// One run, trained in a child process this one supervises, or a sweep: each
-// run in its own child process, then the report. `--supervised` (not for
-// users) is how a supervisor starts a child: train here, into the folder the
-// supervisor holds.
+// soma run: one run, trained in a child process this one supervises, or a
+// sweep: each run in its own child process, then the report. `--supervised`
+// (hidden, not for users) is how a supervisor starts a child: train here,
+// into the folder the supervisor holds.
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "commands.h"
 #include "config/sweep.h"
@@ -23,6 +22,14 @@ namespace soma::cli {
 
 namespace {
 
+struct RunArgs {
+    std::string file;
+    RunOptions run;
+    SweepOptions sweep;
+    std::string time_limit;                  // as typed; "" = the experiment's
+    std::vector<std::string> allow_plugins;  // --allow-plugins folders
+};
+
 // In this process: the supervised child, which prints the run's outcome.
 int run_here(const std::string& file, const RunOptions& options, Registry& registry) {
     RunOutcome o = run_experiment(file, options, registry, std::cout);
@@ -30,11 +37,11 @@ int run_here(const std::string& file, const RunOptions& options, Registry& regis
     double best = 0;
     for (const EpochMetrics& e : r.epochs) best = std::max(best, e.test_accuracy);
     std::printf("%s: %s after %zu epochs: test accuracy %.2f%% (best %.2f%%), %.1f s, %.0f samples/s\n",
-                terminal_safe(o.experiment.name).c_str(), std::string(run_status_names.name(r.status)).c_str(), r.epochs.size(),
-                r.epochs.empty() ? 0.0 : 100.0 * r.epochs.back().test_accuracy, 100.0 * best, r.train_seconds,
-                r.samples_per_second);
+                terminal_safe(o.experiment.name).c_str(), std::string(run_status_names.name(r.status)).c_str(),
+                r.epochs.size(), r.epochs.empty() ? 0.0 : 100.0 * r.epochs.back().test_accuracy, 100.0 * best,
+                r.train_seconds, r.samples_per_second);
     std::printf("run folder: %s\n", terminal_safe(o.dir.string()).c_str());
-    return r.status == RunStatus::ok ? 0 : 3;
+    return r.status == RunStatus::ok ? kOk : kDiverged;
 }
 
 // One run in a supervised child. The child prints its own progress and
@@ -45,71 +52,55 @@ int run_single(const std::string& file, const RunOptions& options, Registry& reg
     const std::string summary = terminal_safe((o.dir / "summary.json").string());
     if (o.interrupted) {
         std::cerr << "\nsoma: interrupted; " << summary << " says failed\n";
-        return 130;
+        return kInterrupted;
     }
     if (o.end.status != RunStatus::failed) return WEXITSTATUS(o.child.status);
     if (!o.end.why.empty()) {
         std::cerr << "soma: the run failed: " << o.end.why << "; " << summary << " says so\n";
-        return 1;
+        return kFailed;
     }
     const bool exited = WIFEXITED(o.child.status) && WEXITSTATUS(o.child.status) != 0;
-    return exited ? WEXITSTATUS(o.child.status) : 1;
+    return exited ? WEXITSTATUS(o.child.status) : kFailed;
 }
 
-int run_sweep_file(const Sweep& sweep, const Args& args, const RunOptions& options, SweepOptions sweep_options) {
+// The command that resumes the sweep: this one as typed (argv[0] included,
+// so it works where `soma` is not on PATH), with the sweep's folder.
+std::string resume_command(const Cli& cli, const Sweep& sweep, const SweepOptions& options) {
+    std::string resume = shell_quote(cli.program());
+    for (const std::string& a : cli.args()) resume += " " + shell_quote(a);
+    if (options.out.empty()) resume += " --out " + shell_quote(sweep_folder(sweep, options).string());
+    return resume;
+}
+
+int run_sweep_file(const Cli& cli, const Sweep& sweep, const RunOptions& options, SweepOptions sweep_options) {
     sweep_options.out = options.out;
     sweep_options.overrides = options.overrides;
     sweep_options.soma_exe = options.soma_exe;
     sweep_options.allowed_plugins = options.permission.allowed();
-    std::string resume = "soma run";
-    for (const std::string& a : args) resume += " " + shell_quote(a);
-    if (options.out.empty()) resume += " --out " + shell_quote(sweep_folder(sweep, sweep_options).string());
-    sweep_options.resume_command = resume;
+    sweep_options.resume_command = resume_command(cli, sweep, sweep_options);
     std::cout << terminal_safe(sweep.base.name) << ": " << sweep.runs.size() << " runs, " << sweep_options.jobs
               << " at a time\n";
     SweepOutcome o = run_sweep(sweep, sweep_options, std::cout);
-    if (o.interrupted) return 130;
+    if (o.interrupted) return kInterrupted;
     ReportPaths report = write_report(o.dir);
-    std::cout << "\n" << terminal_safe(ranked_table_text(o.dir), true)
+    // Names in a sweep folder are text from files: nothing of it may drive the terminal.
+    std::cout << "\n" << terminal_safe(ranked_table_text(o.dir, output_width()), true)
               << "\nreport: " << terminal_safe(report.html.string()) << "\n";
     if (o.failed > 0) {
         std::cout << o.failed << " of " << o.total << " runs failed (see their log.txt)\n";
-        return 1;
+        return kFailed;
     }
-    return 0;
+    return kOk;
 }
 
-}  // namespace
-
-int run(const Args& args) {
-    RunOptions options;
-    SweepOptions sweep_options;
-    std::string file;
-    double time_limit = -1;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
-            return args[++i];
-        };
-        if (a == "--out") options.out = value();
-        else if (a == "--set") options.overrides.push_back(value());
-        else if (a == "--threads") sweep_options.threads = parse_whole(a, value(), 1);
-        else if (a == "--jobs") sweep_options.jobs = parse_whole(a, value(), 1);
-        else if (a == "--time-limit") time_limit = parse_seconds(a, value());
-        else if (a == "--allow-plugins") options.permission.allow(value());
-        else if (a == "--supervised") options.supervised = true;
-        else if (!a.empty() && a[0] == '-') throw UsageError{"unknown option '" + a + "' for run"};
-        else if (file.empty()) file = a;
-        else throw UsageError{"run takes one experiment file, got '" + file + "' and '" + a + "'"};
-    }
-    if (file.empty()) throw UsageError{"run needs an experiment file"};
+int run(const Cli& cli, RunArgs& a) {
+    RunOptions& options = a.run;
     if (options.supervised && options.out.empty()) throw UsageError{"--supervised needs --out"};
-    if (sweep_options.threads > 0)
-        options.overrides.push_back("training.threads=" + std::to_string(sweep_options.threads));
-    if (time_limit >= 0) {
+    for (const std::string& folder : a.allow_plugins) options.permission.allow(folder);
+    if (a.sweep.threads > 0) options.overrides.push_back("training.threads=" + std::to_string(a.sweep.threads));
+    if (!a.time_limit.empty()) {
         char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%.17g", time_limit);
+        std::snprintf(seconds, sizeof seconds, "%.17g", *parse_seconds(a.time_limit));
         options.overrides.push_back(std::string("training.time_limit=") + seconds);
     }
     options.live_progress = ::isatty(STDOUT_FILENO);
@@ -119,16 +110,56 @@ int run(const Args& args) {
 
     Registry registry;
     load_default_plugins(registry, options.permission, std::cerr);
-    try {
-        if (options.supervised) return run_here(file, options, registry);
-        Sweep sweep = load_sweep(file, registry, options.overrides, options.permission);
-        install_stop_signal_handlers();
-        if (sweep.axes.empty()) return run_single(file, options, registry);
-        return run_sweep_file(sweep, args, options, sweep_options);
-    } catch (const DatasetMissing& e) {
-        std::cerr << "soma: " << terminal_safe(e.what(), true) << "\n";
-        return 2;
-    }
+    if (options.supervised) return run_here(a.file, options, registry);
+    Sweep sweep = load_sweep(a.file, registry, options.overrides, options.permission);
+    install_stop_signal_handlers();
+    if (sweep.axes.empty()) return run_single(a.file, options, registry);
+    return run_sweep_file(cli, sweep, options, a.sweep);
+}
+
+}  // namespace
+
+void add_run(Cli& cli) {
+    CLI::App* cmd = cli.add_command(
+        cli.app(), "run",
+        "train what an experiment file describes, in a supervised child process; with a [sweep] table, every "
+        "combination, N at a time, resumable, then the report",
+        {"soma run experiments/mnist_3b1b.toml --jobs 2",
+         "soma run experiments/mnist_3b1b.toml --out /tmp/r --set model.activation=relu --threads 1",
+         "soma run compare.toml --allow-plugins my_swish/build --time-limit 10m"});
+    auto a = std::make_shared<RunArgs>();
+    cli.complete(cmd->add_option("EXPERIMENT.toml", a->file, "the experiment file")->required(),
+                 {Completion::Kind::toml_files});
+    cli.complete(cmd->add_option("--out", a->run.out,
+                                 "the run's or sweep's folder (default: [output] dir, then the experiment's name)")
+                     ->type_name("DIR"),
+                 {Completion::Kind::folders});
+    cli.complete(cmd->add_option("--set", a->run.overrides,
+                                 "set a config value, as TOML, over the file's; repeatable "
+                                 "(--set training.epochs=3 --set model.hidden=[32])")
+                     ->type_name("PATH=VALUE")
+                     ->allow_extra_args(false),
+                 {Completion::Kind::settings});
+    cmd->add_option("--threads", a->sweep.threads, "oneDNN threads per run (default: soma chooses, see the README)")
+        ->type_name("N")
+        ->check(whole_number(1, 1024));
+    cmd->add_option("--jobs", a->sweep.jobs, "sweeps: runs at a time, each in its own process; the cores are split")
+        ->type_name("N")
+        ->check(whole_number(1, 1024))
+        ->capture_default_str();
+    cmd->add_option("--time-limit", a->time_limit,
+                    "fail a run still training after this long: seconds, or with a unit s, m, h (90, 10m, 2h) "
+                    "(default: training.time_limit, none)")
+        ->type_name("TIME")
+        ->check(seconds());
+    cli.complete(cmd->add_option("--allow-plugins", a->allow_plugins,
+                                 "a folder whose plugins [plugins] paths may load; repeatable (soma's own folders "
+                                 "and SOMA_PLUGIN_PATH always may)")
+                     ->type_name("DIR")
+                     ->allow_extra_args(false),
+                 {Completion::Kind::folders});
+    cmd->add_flag("--supervised", a->run.supervised, "train here, into --out, which a supervisor holds")->group("");
+    cli.on_run(cmd, [&cli, a] { return run(cli, *a); });
 }
 
 }  // namespace soma::cli

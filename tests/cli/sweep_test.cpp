@@ -143,13 +143,15 @@ TEST(Sweep, CtrlCStopsCleanlyAndPrintsTheResumeCommand) {
     write(t.path() / "s.toml", sweep_toml(6, 2000));
     const fs::path out = t.path() / "out";
     const fs::path log = t.path() / "log.txt";
+    // Started as a user in t would type it: the resume command must name the same executable.
+    const std::string typed = fs::relative(kSoma, t.path()).string();
     pid_t pid = ::fork();
     if (pid == 0) {
         ::chdir(t.path().c_str());
         int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         ::dup2(fd, 1);
         ::dup2(fd, 2);
-        ::execl(kSoma.c_str(), kSoma.c_str(), "run", "s.toml", "--out", "out", (char*)nullptr);
+        ::execl(kSoma.c_str(), typed.c_str(), "run", "s.toml", "--out", "out", (char*)nullptr);
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -168,7 +170,8 @@ TEST(Sweep, CtrlCStopsCleanlyAndPrintsTheResumeCommand) {
     EXPECT_EQ(WEXITSTATUS(status), 130);
     const std::string text = read(log);
     EXPECT_NE(text.find("interrupted: finished runs are kept; resume with:"), std::string::npos) << text;
-    EXPECT_NE(text.find("soma run s.toml --out out"), std::string::npos) << text;
+    EXPECT_NE(text.find("resume with:\n  " + typed + " run s.toml --out out\n"), std::string::npos) << text;
+    EXPECT_EQ(typed.rfind("../", 0), 0u) << typed;
     EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
     Result r = soma("run s.toml --out out", t.path());
     ASSERT_EQ(r.status, 0) << r.output;

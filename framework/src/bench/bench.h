@@ -97,7 +97,8 @@ BenchRow measure_architecture(const BenchOptions& options, const Architecture& a
 BenchResult run_bench(const BenchOptions& options, std::ostream& log);
 
 // The outputs.
-std::string bench_table_text(const BenchResult& result);
+// The table for the terminal, fitted to width (0 = unlimited).
+std::string bench_table_text(const BenchResult& result, std::size_t width = 0);
 std::string bench_csv(const BenchResult& result);
 std::string bench_json(const BenchResult& result);
 // bench.json read back (the options it records, the rows); throws soma::Error

@@ -5,6 +5,7 @@
 #include "bench/bench.h"
 #include "toolkit/format.h"
 #include "toolkit/html_page.h"
+#include "toolkit/text_table.h"
 #include "toolkit/svg_chart.h"
 #include "util/atomic_file.h"
 
@@ -115,7 +116,7 @@ LineChart accuracy_chart(const BenchResult& r) {
 
 }  // namespace
 
-std::string bench_table_text(const BenchResult& r) {
+std::string bench_table_text(const BenchResult& r, std::size_t width) {
     std::vector<std::vector<std::string>> rows = {{"architecture", "params", "FLOPs/sample", "threads",
                                                    "train samples/s", "infer samples/s", "p50 us", "p99 us",
                                                    "peak MB", "test acc"}};
@@ -128,13 +129,14 @@ std::string bench_table_text(const BenchResult& r) {
     const BenchOptions& opt = r.options;
     o << "soma bench: dataset " << opt.data.dataset << " (" << r.train_samples << " train / " << r.test_samples
       << " test), activation " << opt.activation << ", batch " << opt.batch << ", threads " << threads_text(opt)
-      << "\n";
-    o << "FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
+      << ". FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
       << (opt.epochs == 1 ? " epoch" : " epochs") << " after a warm-up epoch; infer: batch 256, inference mode;"
       << " p50/p99: batch-1 latency over " << opt.latency_samples << " samples; peak MB: VmHWM of the measuring process";
     if (opt.accuracy_epochs > 0) o << "; test acc after " << opt.accuracy_epochs << " epochs";
-    o << ".\n\n" << text_table(rows, {false, true, true, true, true, true, true, true, true, true});
-    return o.str();
+    o << ".";
+    std::string out;
+    for (const std::string& line : wrap_text(o.str(), width)) out += line + "\n";
+    return out + "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
 }
 
 std::string bench_csv(const BenchResult& r) {

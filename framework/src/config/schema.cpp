@@ -39,9 +39,11 @@ bool is_params_table(const std::string& path) {
            path == "training.optimizer";
 }
 
-// Everything a sweep may set, for suggestions. Includes are consumed while
-// reading files and [sweep] is the sweep itself, so neither is settable.
+}  // namespace
+
 std::vector<std::string> settable_paths() {
+    // Includes are consumed while reading files and [sweep] is the sweep
+    // itself, so neither is settable.
     std::vector<std::string> out;
     for (const auto& [table, keys] : tables()) {
         if (table == "model.layers") continue;  // entries of a list: set model.layers whole
@@ -52,8 +54,6 @@ std::vector<std::string> settable_paths() {
     }
     return out;
 }
-
-}  // namespace
 
 const std::vector<std::string>& known_keys(const std::string& table_path) {
     static const std::vector<std::string> none;

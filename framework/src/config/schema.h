@@ -14,6 +14,11 @@ namespace soma {
 // checked against the plugin) and are not listed here.
 const std::vector<std::string>& known_keys(const std::string& table_path);
 
+// Every dotted path a sweep axis or --set may set that the schema lists
+// (plugin parameters aside): "training.epochs", "model.hidden", ... Used for
+// suggestions and shell completion.
+std::vector<std::string> settable_paths();
+
 // Whether a dotted path names something a sweep axis may set: a known key or
 // table, or a key inside a plugin-parameter table. When not, `closest` gets
 // the nearest settable path ("" if none is close).

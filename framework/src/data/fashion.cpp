@@ -54,9 +54,13 @@ static bool raw_copy_present(const std::filesystem::path& cache) {
     return true;
 }
 
+std::filesystem::path fashion_mnist_cache_copy(const std::filesystem::path& cache_dir) {
+    const auto cache = cache_dir.empty() ? cache_dir : cache_dir / kFashionFolder;
+    return raw_copy_present(cache) ? cache : std::filesystem::path();
+}
+
 Dataset load_fashion_mnist(const std::filesystem::path& cache_dir) {
-    const auto cache = cache_dir.empty() ? cache_dir : cache_dir / "fashion-mnist";
-    if (raw_copy_present(cache))
+    if (const auto cache = fashion_mnist_cache_copy(cache_dir); !cache.empty())
         return dataset_from_idx_files("fashion-mnist", cache / raw_name(kFashionFiles[0]),
                                       cache / raw_name(kFashionFiles[1]), cache / raw_name(kFashionFiles[2]),
                                       cache / raw_name(kFashionFiles[3]), 10);
@@ -71,7 +75,7 @@ Dataset load_fashion_mnist(const std::filesystem::path& cache_dir) {
 // Writes the uncompressed copy (atomically, file by file) into cache/fashion-mnist.
 static void write_raw_copy(const std::filesystem::path& cache_dir, std::ostream& log) {
     if (cache_dir.empty() || fashion_mnist_dir() != kDefaultDir) return;
-    const auto cache = cache_dir / "fashion-mnist";
+    const auto cache = cache_dir / kFashionFolder;
     if (raw_copy_present(cache)) {
         load_fashion_mnist(cache_dir);  // throws, naming the file, if one is damaged
         log << "fashion-mnist: uncompressed copy already in " << cache.string() << "\n";

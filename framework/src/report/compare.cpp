@@ -1,14 +1,16 @@
 #include "report/compare.h"
 
 #include <cmath>
+#include <array>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "config/document.h"
 #include "config/toml_text.h"
 #include "report/aggregate.h"
 #include "toolkit/format.h"
+#include "toolkit/json.h"
+#include "toolkit/text_table.h"
 
 namespace soma {
 
@@ -36,10 +38,44 @@ std::string diff_number(double a, double b, int decimals) {
     return s;
 }
 
-std::string describe(const fs::path& p, const SweepRecord& r, const SweepSummary& s) {
-    if (r.single_run) return p.string() + "  (run folder, experiment " + r.experiment + ")";
-    return p.string() + "  (sweep " + r.experiment + ": " + std::to_string(s.configs.size()) + " configurations, " +
-           std::to_string(r.runs.size()) + " runs)";
+// "title a, b, c" wrapped to width, each line ending in '\n'.
+std::string join_wrapped(const std::string& title, const std::vector<std::string>& items, std::size_t width) {
+    std::string text = title;
+    for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + items[i];
+    std::string out;
+    for (const std::string& line : wrap_text(text, width)) out += line + "\n";
+    return out;
+}
+
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+
+// One side of a comparison: what was read, and what it is.
+struct Side {
+    fs::path path;
+    SweepRecord record;
+    SweepSummary summary;
+};
+
+Side load_side(const fs::path& p) {
+    Side s{p, load_results(p), {}};
+    s.summary = summarize(s.record);
+    return s;
+}
+
+std::string describe(const Side& s) {
+    if (s.record.single_run) return s.path.string() + "  (run folder, experiment " + s.record.experiment + ")";
+    return s.path.string() + "  (sweep " + s.record.experiment + ": " + std::to_string(s.summary.configs.size()) +
+           " configurations, " + std::to_string(s.record.runs.size()) + " runs)";
+}
+
+Json side_json(const Side& s) {
+    Json j = Json::object();
+    j["path"] = s.path.string();
+    j["kind"] = s.record.single_run ? "run" : "sweep";
+    j["experiment"] = s.record.experiment;
+    j["configurations"] = s.summary.configs.size();
+    j["runs"] = s.record.runs.size();
+    return j;
 }
 
 // config.toml flattened to dotted keys and TOML value text as soma writes it
@@ -65,124 +101,284 @@ std::map<std::string, std::string> flat_config(const fs::path& file) {
     return out;
 }
 
-std::string compare_runs(const RunRecord& a, const RunRecord& b) {
-    std::vector<std::vector<std::string>> rows = {{"", "A", "B", "B - A"}};
-    auto text = [&](const std::string& name, const std::string& x, const std::string& y) {
-        rows.push_back({name, x.empty() ? "-" : x, y.empty() ? "-" : y, x == y ? "" : "differs"});
-    };
-    auto acc = [&](const std::string& name, double x, double y, int ex = -1, int ey = -1) {
-        std::string sx = fmt_percent(x), sy = fmt_percent(y);
-        if (ex > 0 && std::isfinite(x)) sx += " (epoch " + std::to_string(ex) + ")";
-        if (ey > 0 && std::isfinite(y)) sy += " (epoch " + std::to_string(ey) + ")";
-        rows.push_back({name, sx, sy, diff_points(x, y)});
-    };
-    auto number = [&](const std::string& name, double x, double y, int decimals) {
-        rows.push_back({name, decimals == 0 ? fmt_count(x) : fmt_fixed(x, decimals),
-                        decimals == 0 ? fmt_count(y) : fmt_fixed(y, decimals), diff_number(x, y, decimals)});
-    };
-    text("status", std::string(run_status_names.name(a.status)), std::string(run_status_names.name(b.status)));
-    if (!a.error.empty() || !b.error.empty()) text("error", a.error, b.error);
-    text("network", a.network, b.network);
-    number("parameters", a.parameters, b.parameters, 0);
-    number("epochs", a.epochs, b.epochs, 0);
-    acc("final test accuracy", a.test_accuracy, b.test_accuracy);
-    acc("best test accuracy", a.best_test_accuracy, b.best_test_accuracy, a.best_test_epoch, b.best_test_epoch);
-    if (a.has_validation() || b.has_validation()) {
-        acc("final validation accuracy", a.validation_accuracy, b.validation_accuracy);
-        acc("best validation accuracy", a.best_validation_accuracy, b.best_validation_accuracy,
-            a.best_validation_epoch, b.best_validation_epoch);
-    }
-    number("final training loss", a.train_loss, b.train_loss, 4);
-    number("train seconds", a.train_seconds, b.train_seconds, 1);
-    number("samples per second", a.samples_per_second, b.samples_per_second, 0);
-    std::string out = text_table(rows, {false, true, true, true});
+// ---- two runs ------------------------------------------------------------------
 
-    auto ca = flat_config(a.dir / "config.toml"), cb = flat_config(b.dir / "config.toml");
-    std::vector<std::vector<std::string>> diff = {{"setting", "A", "B"}};
+// One line of the comparison of two runs: a text (status, network), an
+// accuracy (fraction, with the epoch it was reached) or a plain number.
+struct Measure {
+    enum class Type { text, accuracy, number } type;
+    std::string label, key;
+    std::string text_a, text_b;
+    double a = NAN, b = NAN;
+    int epoch_a = -1, epoch_b = -1;
+    int decimals = 0;
+};
+
+std::vector<Measure> run_measures(const RunRecord& a, const RunRecord& b) {
+    std::vector<Measure> m;
+    auto text = [&](const char* label, const char* key, const std::string& x, const std::string& y) {
+        m.push_back({Measure::Type::text, label, key, x, y});
+    };
+    auto acc = [&](const char* label, const char* key, double x, double y, int ex = -1, int ey = -1) {
+        m.push_back({Measure::Type::accuracy, label, key, "", "", x, y, ex, ey});
+    };
+    auto number = [&](const char* label, const char* key, double x, double y, int decimals) {
+        m.push_back({Measure::Type::number, label, key, "", "", x, y, -1, -1, decimals});
+    };
+    text("status", "status", std::string(run_status_names.name(a.status)), std::string(run_status_names.name(b.status)));
+    if (!a.error.empty() || !b.error.empty()) text("error", "error", a.error, b.error);
+    text("network", "network", a.network, b.network);
+    number("parameters", "parameters", a.parameters, b.parameters, 0);
+    number("epochs", "epochs", a.epochs, b.epochs, 0);
+    acc("final test accuracy", "final_test_accuracy", a.test_accuracy, b.test_accuracy);
+    acc("best test accuracy", "best_test_accuracy", a.best_test_accuracy, b.best_test_accuracy, a.best_test_epoch,
+        b.best_test_epoch);
+    if (a.has_validation() || b.has_validation()) {
+        acc("final validation accuracy", "final_validation_accuracy", a.validation_accuracy, b.validation_accuracy);
+        acc("best validation accuracy", "best_validation_accuracy", a.best_validation_accuracy,
+            b.best_validation_accuracy, a.best_validation_epoch, b.best_validation_epoch);
+    }
+    number("final training loss", "final_train_loss", a.train_loss, b.train_loss, 4);
+    number("train seconds", "train_seconds", a.train_seconds, b.train_seconds, 1);
+    number("samples per second", "samples_per_second", a.samples_per_second, b.samples_per_second, 0);
+    return m;
+}
+
+// The settings whose config.toml values differ: (setting, A, B), "" for not set.
+struct SettingDiff {
+    bool compared = false;
+    fs::path missing;  // the config.toml that is not there, when not compared
+    std::vector<std::array<std::string, 3>> rows;
+};
+
+SettingDiff setting_diff(const RunRecord& a, const RunRecord& b) {
+    SettingDiff d;
+    const auto ca = flat_config(a.dir / "config.toml"), cb = flat_config(b.dir / "config.toml");
+    if (ca.empty() || cb.empty()) {
+        d.missing = (ca.empty() ? a.dir : b.dir) / "config.toml";
+        return d;
+    }
+    d.compared = true;
+    auto ignored = [](const std::string& k) { return k == "experiment.name" || k == "output.dir" || k == "output.name"; };
     for (const auto& [k, v] : ca) {
-        if (k == "experiment.name" || k == "output.dir" || k == "output.name") continue;
+        if (ignored(k)) continue;
         auto it = cb.find(k);
-        if (it == cb.end()) diff.push_back({k, v, "(not set)"});
-        else if (it->second != v) diff.push_back({k, v, it->second});
+        if (it == cb.end()) d.rows.push_back({k, v, ""});
+        else if (it->second != v) d.rows.push_back({k, v, it->second});
     }
     for (const auto& [k, v] : cb)
-        if (!ca.count(k) && k != "experiment.name" && k != "output.dir" && k != "output.name")
-            diff.push_back({k, "(not set)", v});
-    if (ca.empty() || cb.empty())
-        out += "\nsettings: not compared, no " + (ca.empty() ? a.dir : b.dir).string() + "/config.toml\n";
-    else if (diff.size() == 1) out += "\nsettings: the same (config.toml)\n";
-    else out += "\nsettings that differ (config.toml):\n" + text_table(diff, {false, false, false});
+        if (!ca.count(k) && !ignored(k)) d.rows.push_back({k, "", v});
+    return d;
+}
+
+std::string compare_runs_text(const RunRecord& a, const RunRecord& b, std::size_t width) {
+    TextTable t;
+    t.columns = {{""}, {"A", true, true}, {"B", true, true}, {"B - A", true}};
+    for (const Measure& m : run_measures(a, b)) {
+        switch (m.type) {
+            case Measure::Type::text:
+                t.rows.push_back({m.label, m.text_a.empty() ? "-" : m.text_a, m.text_b.empty() ? "-" : m.text_b,
+                                  m.text_a == m.text_b ? "" : "differs"});
+                break;
+            case Measure::Type::accuracy: {
+                std::string sa = fmt_percent(m.a), sb = fmt_percent(m.b);
+                if (m.epoch_a > 0 && std::isfinite(m.a)) sa += " (epoch " + std::to_string(m.epoch_a) + ")";
+                if (m.epoch_b > 0 && std::isfinite(m.b)) sb += " (epoch " + std::to_string(m.epoch_b) + ")";
+                t.rows.push_back({m.label, sa, sb, diff_points(m.a, m.b)});
+                break;
+            }
+            case Measure::Type::number:
+                t.rows.push_back({m.label, m.decimals == 0 ? fmt_count(m.a) : fmt_fixed(m.a, m.decimals),
+                                  m.decimals == 0 ? fmt_count(m.b) : fmt_fixed(m.b, m.decimals),
+                                  diff_number(m.a, m.b, m.decimals)});
+                break;
+        }
+    }
+    std::string out = render_text_table(t, width);
+    const SettingDiff d = setting_diff(a, b);
+    if (!d.compared) return out + "\nsettings: not compared, no " + d.missing.string() + "\n";
+    if (d.rows.empty()) return out + "\nsettings: the same (config.toml)\n";
+    TextTable s;
+    s.columns = {{"setting", false, true}, {"A", false, true}, {"B", false, true}};
+    for (const auto& [k, va, vb] : d.rows) s.rows.push_back({k, va.empty() ? "(not set)" : va, vb.empty() ? "(not set)" : vb});
+    return out + "\nsettings that differ (config.toml):\n" + render_text_table(s, width);
+}
+
+Json compare_runs_json(const RunRecord& a, const RunRecord& b) {
+    Json measures = Json::array();
+    for (const Measure& m : run_measures(a, b)) {
+        Json j = Json::object();
+        j["measure"] = m.key;
+        if (m.type == Measure::Type::text) {
+            j["a"] = m.text_a;
+            j["b"] = m.text_b;
+            j["same"] = m.text_a == m.text_b;
+        } else {
+            j["a"] = number_or_null(m.a);
+            j["b"] = number_or_null(m.b);
+            j["difference"] = number_or_null(m.b - m.a);
+            if (m.epoch_a > 0 || m.epoch_b > 0) {
+                j["a_epoch"] = m.epoch_a;
+                j["b_epoch"] = m.epoch_b;
+            }
+        }
+        measures.push_back(std::move(j));
+    }
+    Json out = Json::object();
+    out["measures"] = std::move(measures);
+    const SettingDiff d = setting_diff(a, b);
+    if (!d.compared) {
+        out["settings"] = Json();
+        out["settings_missing"] = d.missing.string();
+    } else {
+        out["settings"] = Json::array();
+        for (const auto& [k, va, vb] : d.rows)
+            out["settings"].push_back({{"setting", k}, {"a", va.empty() ? Json() : Json(va)}, {"b", vb.empty() ? Json() : Json(vb)}});
+    }
     return out;
 }
 
-std::string config_row_runs(const ConfigSummary* c) {
-    if (!c) return "-";
-    std::string s = std::to_string(c->ok) + " ok";
-    if (c->diverged) s += ", " + std::to_string(c->diverged) + " div";
-    if (c->failed) s += ", " + std::to_string(c->failed) + " failed";
+// ---- two sweeps ----------------------------------------------------------------
+
+struct SweepMatch {
+    bool validation = false;  // both sides ranked by validation accuracy
+    bool in_common = true;    // false: no config_id in common, the two best compared
+    std::vector<std::pair<const ConfigSummary*, const ConfigSummary*>> pairs;
+    std::vector<std::string> only_a, only_b;  // labels, in rank order
+};
+
+SweepMatch match_sweeps(const SweepSummary& a, const SweepSummary& b) {
+    SweepMatch m;
+    m.validation = a.rank_by == "validation" && b.rank_by == "validation";
+    std::map<std::string, const ConfigSummary*> in_b;
+    for (const ConfigSummary& c : b.configs) in_b[c.config_id] = &c;
+    std::map<std::string, bool> in_a;
+    for (const ConfigSummary& c : a.configs) {
+        in_a[c.config_id] = true;
+        auto it = in_b.find(c.config_id);
+        if (it == in_b.end()) m.only_a.push_back(c.label);
+        else m.pairs.emplace_back(&c, it->second);
+    }
+    for (const ConfigSummary& c : b.configs)
+        if (!in_a.count(c.config_id)) m.only_b.push_back(c.label);
+    if (m.pairs.empty()) {
+        m.in_common = false;
+        if (!a.configs.empty() && !b.configs.empty()) m.pairs.emplace_back(&a.configs.front(), &b.configs.front());
+    }
+    return m;
+}
+
+std::string runs_cell(const ConfigSummary& c) {
+    std::string s = std::to_string(c.ok) + " ok";
+    if (c.diverged) s += ", " + std::to_string(c.diverged) + " div";
+    if (c.failed) s += ", " + std::to_string(c.failed) + " failed";
     return s;
 }
 
-std::string compare_sweeps(const SweepSummary& a, const SweepSummary& b) {
-    const bool val = a.rank_by == "validation" && b.rank_by == "validation";
-    const std::string metric = val ? "best val acc" : "final test acc";
-    auto main_stat = [&](const ConfigSummary* c) { return c ? (val ? c->best_validation : c->final_test) : Stat{}; };
+std::string pair_label(const ConfigSummary& a, const ConfigSummary& b) {
+    return a.config_id == b.config_id ? a.label : a.label + " | " + b.label;
+}
 
-    std::map<std::string, const ConfigSummary*> in_b;
-    for (const ConfigSummary& c : b.configs) in_b[c.config_id] = &c;
-    std::vector<std::pair<const ConfigSummary*, const ConfigSummary*>> pairs;
-    std::vector<std::string> only_a, only_b;
-    for (const ConfigSummary& c : a.configs) {
-        auto it = in_b.find(c.config_id);
-        if (it == in_b.end()) only_a.push_back(c.label);
-        else pairs.emplace_back(&c, it->second);
-    }
-    std::map<std::string, bool> in_a;
-    for (const ConfigSummary& c : a.configs) in_a[c.config_id] = true;
-    for (const ConfigSummary& c : b.configs)
-        if (!in_a.count(c.config_id)) only_b.push_back(c.label);
-
+std::string compare_sweeps_text(const SweepSummary& a, const SweepSummary& b, std::size_t width) {
+    const SweepMatch m = match_sweeps(a, b);
+    const std::string metric = m.validation ? "best val acc" : "final test acc";
+    auto main_stat = [&](const ConfigSummary& c) { return m.validation ? c.best_validation : c.final_test; };
     std::string out;
-    if (pairs.empty()) {
-        out += "no configuration in common (by config_id); comparing each side's best configuration:\n\n";
-        if (!a.configs.empty() && !b.configs.empty()) pairs.emplace_back(&a.configs.front(), &b.configs.front());
+    if (!m.in_common) out += "no configuration in common (by config_id); comparing each side's best configuration:\n\n";
+    TextTable t;
+    t.columns = {{"configuration", false, true}, {"A " + metric, true},  {"B " + metric, true}, {"B - A", true},
+                 {"final test\nB - A", true},   {"A runs", false, true}, {"B runs", false, true}};
+    for (const auto& [ca, cb] : m.pairs) {
+        const Stat sa = main_stat(*ca), sb = main_stat(*cb);
+        t.rows.push_back({pair_label(*ca, *cb), fmt_percent_stat(sa), fmt_percent_stat(sb), diff_points(sa.mean, sb.mean),
+                          diff_points(ca->final_test.mean, cb->final_test.mean), runs_cell(*ca), runs_cell(*cb)});
     }
-    std::vector<std::vector<std::string>> rows = {{"configuration", "A " + metric, "B " + metric, "B - A",
-                                                   "A final test", "B final test", "B - A", "A runs", "B runs"}};
-    for (const auto& [ca, cb] : pairs) {
-        std::string name = ca->config_id == cb->config_id ? ca->label : ca->label + " | " + cb->label;
-        Stat sa = main_stat(ca), sb = main_stat(cb);
-        rows.push_back({name, fmt_percent_stat(sa), fmt_percent_stat(sb), diff_points(sa.mean, sb.mean),
-                        fmt_percent_stat(ca->final_test), fmt_percent_stat(cb->final_test),
-                        diff_points(ca->final_test.mean, cb->final_test.mean), config_row_runs(ca), config_row_runs(cb)});
-    }
-    out += text_table(rows, {false, true, true, true, true, true, true, false, false});
-    if (!only_a.empty()) {
-        out += "\nonly in A:";
-        for (std::size_t i = 0; i < only_a.size(); ++i) out += (i ? ", " : " ") + only_a[i];
-        out += "\n";
-    }
-    if (!only_b.empty()) {
-        out += "\nonly in B:";
-        for (std::size_t i = 0; i < only_b.size(); ++i) out += (i ? ", " : " ") + only_b[i];
-        out += "\n";
-    }
+    out += render_text_table(t, width);
+    if (!m.only_a.empty()) out += "\n" + join_wrapped("only in A: ", m.only_a, width);
+    if (!m.only_b.empty()) out += "\n" + join_wrapped("only in B: ", m.only_b, width);
     auto best = [](const SweepSummary& s) {
-        return s.configs.empty() ? std::string("-") : s.configs.front().label + " (" + fmt_percent(s.configs.front().rank_value) + " " + s.rank_by + ")";
+        return s.configs.empty() ? std::string("-")
+                                 : s.configs.front().label + " (" + fmt_percent(s.configs.front().rank_value) + " " +
+                                       s.rank_by + ")";
     };
     out += "\nbest in A: " + best(a) + "\nbest in B: " + best(b) + "\n";
-    if (!val) out += "(compared by final test accuracy: " + std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split" : "no validation split") + ")\n";
+    if (!m.validation)
+        out += "(compared by final test accuracy: " +
+               std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split"
+                                                                                  : "no validation split") +
+               ")\n";
+    return out;
+}
+
+Json stat_json(const Stat& s) {
+    return {{"mean", number_or_null(s.mean)}, {"std", number_or_null(s.std)}, {"n", s.n}};
+}
+
+Json runs_json(const ConfigSummary& c) {
+    return {{"ok", c.ok}, {"diverged", c.diverged}, {"failed", c.failed}, {"pending", c.pending}};
+}
+
+Json compare_sweeps_json(const SweepSummary& a, const SweepSummary& b) {
+    const SweepMatch m = match_sweeps(a, b);
+    auto main_stat = [&](const ConfigSummary& c) { return m.validation ? c.best_validation : c.final_test; };
+    Json out = Json::object();
+    out["metric"] = m.validation ? "best_validation_accuracy" : "final_test_accuracy";
+    out["in_common"] = m.in_common;
+    Json configs = Json::array();
+    for (const auto& [ca, cb] : m.pairs) {
+        Json c = Json::object();
+        c["configuration"] = pair_label(*ca, *cb);
+        c["a_config_id"] = ca->config_id;
+        c["b_config_id"] = cb->config_id;
+        c["a"] = stat_json(main_stat(*ca));
+        c["b"] = stat_json(main_stat(*cb));
+        c["difference"] = number_or_null(main_stat(*cb).mean - main_stat(*ca).mean);
+        c["a_final_test"] = stat_json(ca->final_test);
+        c["b_final_test"] = stat_json(cb->final_test);
+        c["final_test_difference"] = number_or_null(cb->final_test.mean - ca->final_test.mean);
+        c["a_runs"] = runs_json(*ca);
+        c["b_runs"] = runs_json(*cb);
+        configs.push_back(std::move(c));
+    }
+    out["configurations"] = std::move(configs);
+    out["only_in_a"] = m.only_a;
+    out["only_in_b"] = m.only_b;
+    auto best = [](const SweepSummary& s) {
+        if (s.configs.empty()) return Json();
+        return Json{{"configuration", s.configs.front().label},
+                    {"rank_by", s.rank_by},
+                    {"value", number_or_null(s.configs.front().rank_value)}};
+    };
+    out["best_in_a"] = best(a);
+    out["best_in_b"] = best(b);
     return out;
 }
 
 }  // namespace
 
-std::string compare_text(const fs::path& a, const fs::path& b) {
-    SweepRecord ra = load_results(a), rb = load_results(b);
-    SweepSummary sa = summarize(ra), sb = summarize(rb);
-    std::string out = "A: " + describe(a, ra, sa) + "\nB: " + describe(b, rb, sb) + "\n\n";
-    if (ra.single_run && rb.single_run) return out + compare_runs(ra.runs.front(), rb.runs.front());
-    return out + compare_sweeps(sa, sb);
+std::string compare_text(const fs::path& a, const fs::path& b, std::size_t width) {
+    const Side sa = load_side(a), sb = load_side(b);
+    std::string out;
+    for (const std::string& line : wrap_text("A: " + describe(sa) + "\nB: " + describe(sb), width)) out += line + "\n";
+    out += "\n";
+    if (sa.record.single_run && sb.record.single_run)
+        return out + compare_runs_text(sa.record.runs.front(), sb.record.runs.front(), width);
+    return out + compare_sweeps_text(sa.summary, sb.summary, width);
+}
+
+std::string compare_json(const fs::path& a, const fs::path& b) {
+    const Side sa = load_side(a), sb = load_side(b);
+    Json out = Json::object();
+    out["a"] = side_json(sa);
+    out["b"] = side_json(sb);
+    if (sa.record.single_run && sb.record.single_run) {
+        out["kind"] = "runs";
+        out.update(compare_runs_json(sa.record.runs.front(), sb.record.runs.front()));
+    } else {
+        out["kind"] = "sweeps";
+        out.update(compare_sweeps_json(sa.summary, sb.summary));
+    }
+    return json_text(out);
 }
 
 }  // namespace soma

@@ -41,9 +41,14 @@ std::string missing_runs_text(const std::filesystem::path& sweep_dir) {
     return text;
 }
 
-std::string ranked_table_text(const std::filesystem::path& sweep_dir) {
+std::string ranked_table_text(const std::filesystem::path& sweep_dir, std::size_t width) {
     const SweepRecord sweep = load_results(sweep_dir);
-    return ranked_text(sweep, summarize(sweep));
+    return ranked_text(sweep, summarize(sweep), width);
+}
+
+std::string ranked_table_json(const std::filesystem::path& sweep_dir) {
+    const SweepRecord sweep = load_results(sweep_dir);
+    return summary_json_text(sweep, summarize(sweep));
 }
 
 }  // namespace soma

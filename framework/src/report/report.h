@@ -10,10 +10,12 @@
 // the file (and line:column for JSON and CSV).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
-#include "util/error.h"  // soma::Error, thrown on malformed input
+#include "report/compare.h"  // compare_text, compare_json
+#include "util/error.h"      // soma::Error, thrown on malformed input
 
 namespace soma {
 
@@ -31,11 +33,9 @@ ReportPaths write_report(const std::filesystem::path& sweep_dir);
 // every run has its results.
 std::string missing_runs_text(const std::filesystem::path& sweep_dir);
 
-// The configurations ranked, as aligned text.
-std::string ranked_table_text(const std::filesystem::path& sweep_dir);
-
-// A and B each a run folder or a sweep folder: side by side with differences;
-// sweeps matched configuration by configuration (config_id).
-std::string compare_text(const std::filesystem::path& a, const std::filesystem::path& b);
+// The configurations ranked, as aligned text fitted to width (0 = unlimited).
+std::string ranked_table_text(const std::filesystem::path& sweep_dir, std::size_t width = 0);
+// The same ranking as JSON: summary.json's text.
+std::string ranked_table_json(const std::filesystem::path& sweep_dir);
 
 }  // namespace soma

@@ -6,6 +6,7 @@
 #include "config/sweep_id.h"
 #include "toolkit/format.h"
 #include "toolkit/json.h"
+#include "toolkit/text_table.h"
 
 namespace soma {
 
@@ -182,22 +183,29 @@ std::string summary_json_text(const SweepRecord& sweep, const SweepSummary& summ
     return json_text(j);
 }
 
-std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary) {
+std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary, std::size_t width) {
     const bool val = summary.rank_by == "validation";
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back({"#", "configuration", "runs", val ? "best val acc" : "final test acc",
-                    val ? "final test acc" : "best test acc", "epochs to best", "train s", "samples/s", "params"});
+    TextTable t;
+    t.columns = {{"#", true},
+                 {"configuration", false, true},
+                 {"runs", false, true},
+                 {val ? "best val acc" : "final test acc", true},
+                 {val ? "final test acc" : "best test acc", true},
+                 {"epochs to best", true},
+                 {"train s", true},
+                 {"samples/s", true},
+                 {"params", true}};
     std::string failures;
     for (const ConfigSummary& c : summary.configs) {
         std::string runs = std::to_string(c.ok) + " ok";
         if (c.diverged) runs += ", " + std::to_string(c.diverged) + " diverged";
         if (c.failed) runs += ", " + std::to_string(c.failed) + " failed";
         if (c.pending) runs += ", " + std::to_string(c.pending) + " pending";
-        rows.push_back({std::to_string(c.rank), c.label, runs,
-                        fmt_percent_stat(val ? c.best_validation : c.final_test),
-                        fmt_percent_stat(val ? c.final_test : c.best_test), fmt_stat(c.epochs_to_best, 1),
-                        fmt_stat(c.train_seconds, 1), fmt_count(c.samples_per_second.mean),
-                        fmt_count(c.parameters.mean)});
+        t.rows.push_back({std::to_string(c.rank), c.label, runs,
+                          fmt_percent_stat(val ? c.best_validation : c.final_test),
+                          fmt_percent_stat(val ? c.final_test : c.best_test), fmt_stat(c.epochs_to_best, 1),
+                          fmt_stat(c.train_seconds, 1), fmt_count(c.samples_per_second.mean),
+                          fmt_count(c.parameters.mean)});
         std::string errors = config_errors(sweep, c);
         if (!errors.empty()) failures += "  " + c.label + ": " + errors + "\n";
     }
@@ -205,7 +213,7 @@ std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary) {
                       std::to_string(sweep.runs.size()) + " runs; ranked by " +
                       (val ? "mean best validation accuracy" : "mean final test accuracy (no validation split)") +
                       "\n\n";
-    out += text_table(rows, {true, false, false, true, true, true, true, true, true});
+    out += render_text_table(t, width);
     if (!failures.empty()) out += "\nfailed runs:\n" + failures;
     return out;
 }

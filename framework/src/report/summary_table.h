@@ -28,6 +28,7 @@ std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config)
 
 std::string summary_csv_text(const SweepRecord& sweep, const SweepSummary& summary);
 std::string summary_json_text(const SweepRecord& sweep, const SweepSummary& summary);
-std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary);
+// The ranked table for the terminal, fitted to width (0 = unlimited).
+std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary, std::size_t width = 0);
 
 }  // namespace soma

@@ -81,28 +81,4 @@ std::string pad(const std::string& s, std::size_t width, bool right) {
     return right ? std::string(width - w, ' ') + s : s + std::string(width - w, ' ');
 }
 
-std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned) {
-    std::vector<std::size_t> widths;
-    for (const auto& row : rows)
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i) widths.push_back(0);
-            widths[i] = std::max(widths[i], text_width(row[i]));
-        }
-    std::string out;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        std::string line;
-        for (std::size_t i = 0; i < rows[r].size(); ++i) {
-            const bool right = i < right_aligned.size() && right_aligned[i];
-            line += (i ? "  " : "") + pad(rows[r][i], i + 1 == rows[r].size() && !right ? 0 : widths[i], right);
-        }
-        out += line + "\n";
-        if (r == 0) {
-            std::size_t total = 0;
-            for (std::size_t i = 0; i < widths.size(); ++i) total += widths[i] + (i ? 2 : 0);
-            out += std::string(total, '-') + "\n";
-        }
-    }
-    return out;
-}
-
 }  // namespace soma

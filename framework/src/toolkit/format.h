@@ -32,7 +32,4 @@ std::size_t text_width(const std::string& s);
 // Pads with spaces to width: left-aligned, or right-aligned when right.
 std::string pad(const std::string& s, std::size_t width, bool right = false);
 
-// Aligned plain-text columns; the first row is the header, underlined.
-std::string text_table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right_aligned);
-
 }  // namespace soma
