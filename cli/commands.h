@@ -11,6 +11,7 @@ namespace soma::cli {
 
 void add_run(Cli& cli);      // run.cpp
 void add_report(Cli& cli);   // report.cpp
+void add_sweep(Cli& cli);    // sweep.cpp: sweep sbatch
 void add_compare(Cli& cli);  // compare.cpp
 void add_bench(Cli& cli);    // bench.cpp
 void add_plugins(Cli& cli);  // plugins.cpp

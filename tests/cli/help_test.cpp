@@ -35,7 +35,7 @@ TEST(Help, EveryCommandHasHelpWithUsageOptionsAndAnExample) {
     const std::vector<std::string> all = commands(t.path());
     // The list itself: the commands the README documents are all there.
     for (const char* c : {"run", "report", "compare", "bench", "plugins", "plugin", "plugin new", "plugin check",
-                          "data", "data fetch", "data list", "help"})
+                          "data", "data fetch", "data list", "sweep", "sweep sbatch", "help"})
         EXPECT_NE(std::find(all.begin(), all.end(), c), all.end()) << c;
     for (const std::string& c : all) {
         SCOPED_TRACE(c);

@@ -57,6 +57,20 @@ int cores_per_run(const SweepOptions& options) {
     return std::max(1, cores / std::max(1, options.jobs));
 }
 
+std::optional<Shard> parse_shard(const std::string& text) {
+    const std::size_t slash = text.find('/');
+    if (slash == std::string::npos) return std::nullopt;
+    const std::string k = text.substr(0, slash), n = text.substr(slash + 1);
+    auto whole = [](const std::string& digits) -> std::optional<int> {
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        return std::stoi(digits);
+    };
+    const std::optional<int> index = whole(k), count = whole(n);
+    if (!index || !count || *count < 1 || *index >= *count) return std::nullopt;
+    return Shard{*index, *count};
+}
+
 std::unique_ptr<FolderClaim> open_sweep_folder(const Sweep& sweep, const fs::path& dir, FolderHold hold) {
     auto folder = std::make_unique<FolderClaim>(dir, FolderKind::sweep, hold);
     // Shards starting together: the first creates experiment.toml, the others

@@ -40,6 +40,10 @@ struct Shard {
     bool has(std::size_t run) const { return static_cast<int>(run % static_cast<std::size_t>(count)) == index; }
 };
 
+// "K/N" with 0 <= K < N as a shard (so "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT"
+// works); nothing for any other text.
+std::optional<Shard> parse_shard(const std::string& text);
+
 struct SweepOptions {
     std::filesystem::path out;           // "" = output.dir / name
     std::vector<std::string> overrides;  // --set
