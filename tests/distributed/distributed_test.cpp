@@ -285,6 +285,48 @@ TEST_F(Spread, TheSbatchScriptsTasksTogetherRunTheSweep) {
     EXPECT_NE(one.output.find("has no [sweep]"), std::string::npos) << one.output;
 }
 
+// A one-node Slurm (one_node_slurm.sh) for as long as the object lives.
+class OneNodeSlurm {
+public:
+    explicit OneNodeSlurm(const fs::path& dir) : dir_(dir) {
+        const Result r = shell("'" + script() + "' start '" + dir.string() + "'", "/");
+        status_ = r.status;
+        output_ = r.output;
+    }
+    ~OneNodeSlurm() { shell("'" + script() + "' stop '" + dir_.string() + "'", "/"); }
+    bool cannot_run_here() const { return status_ == 77; }
+    bool up() const { return status_ == 0; }
+    const std::string& output() const { return output_; }
+    std::string env() const { return "SLURM_CONF='" + (dir_ / "slurm.conf").string() + "' "; }
+
+private:
+    static std::string script() { return SOMA_SOURCE_DIR "/tests/distributed/one_node_slurm.sh"; }
+    fs::path dir_;
+    int status_ = -1;
+    std::string output_;
+};
+
+TEST_F(Spread, ASlurmJobArrayOfTheSbatchScriptRunsTheSweepIntoOneFolder) {
+    TempDir slurm_dir;
+    const OneNodeSlurm slurm(slurm_dir.path() / "slurm");
+    if (slurm.cannot_run_here()) GTEST_SKIP() << slurm.output();
+    ASSERT_TRUE(slurm.up()) << slurm.output();
+    const Result script = soma("sweep sbatch s.toml --shards 3 --out arr > job.sh", t.path());
+    ASSERT_EQ(script.status, 0) << script.output;
+    // --wait: sbatch returns when every task has ended, with the array's worst exit status.
+    const Result job = shell(slurm.env() + "sbatch --wait job.sh", t.path());
+    ASSERT_EQ(job.status, 0) << job.output << read(t.path() / "job.sh");
+    std::string tasks;
+    for (auto& e : fs::directory_iterator(t.path()))
+        if (e.path().filename().string().rfind("slurm-sweep-", 0) == 0) tasks += read(e.path());
+    for (int k = 0; k < 3; ++k)
+        EXPECT_NE(tasks.find("8 runs; shard " + std::to_string(k) + "/3"), std::string::npos) << tasks;
+    EXPECT_EQ(finished_runs(t.path() / "arr").size(), 8u) << tasks;
+    const Result report = soma("report arr", t.path());
+    EXPECT_EQ(report.status, 0) << report.output;
+    EXPECT_EQ(untimed_summary(t.path() / "arr"), local_summary()) << tasks;
+}
+
 std::string data_parallel_toml(const std::string& extra) {
     return R"(
 [experiment]
