@@ -1,6 +1,7 @@
 // Running the soma executable from tests, and small file helpers.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace soma::test {
 
@@ -69,6 +72,44 @@ inline std::size_t count_files_named(const fs::path& dir, const std::string& par
     for (auto& e : fs::recursive_directory_iterator(dir))
         if (e.path().filename().string().find(part) != std::string::npos) ++n;
     return n;
+}
+
+// The sweep the sweep tests run: 2 activations x 2 hidden sizes x 2 seeds on
+// synthetic digits, 8 runs; longer with more epochs and training samples.
+inline std::string sweep_toml(int epochs, int train, const std::string& extra_axes = "") {
+    return R"(
+[experiment]
+name = "sweep"
+[data]
+dataset = "synthetic"
+synthetic_train = )" + std::to_string(train) + R"(
+synthetic_test = 100
+[model]
+hidden = [16]
+[training]
+epochs = )" + std::to_string(epochs) + R"(
+batch_size = 32
+[training.optimizer]
+name = "sgd"
+learning_rate = 0.3
+[sweep]
+"model.activation" = ["sigmoid", "relu"]
+"model.hidden" = [[8], [16, 16]]
+"training.seed" = [1, 2]
+)" + extra_axes;
+}
+
+// A sweep's finished runs: each one's summary.json inode and modification
+// time, which change if the run is trained again.
+inline std::map<std::string, std::pair<ino_t, long>> finished_runs(const fs::path& sweep) {
+    std::map<std::string, std::pair<ino_t, long>> f;
+    if (!fs::exists(sweep / "runs")) return f;
+    for (auto& e : fs::directory_iterator(sweep / "runs")) {
+        struct stat st;
+        if (::stat((e.path() / "summary.json").c_str(), &st) == 0)
+            f[e.path().filename().string()] = {st.st_ino, st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L};
+    }
+    return f;
 }
 
 }  // namespace soma::test
