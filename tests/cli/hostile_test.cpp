@@ -259,7 +259,8 @@ TEST(Hostile, CtrlCStopsALargeSweepAtOnce) {
     ASSERT_TRUE(eventually([&] { return fs::exists(t.path() / "out/sweep.json"); })) << read(t.path() / "log.txt");
     ::kill(sweep.pid(), SIGINT);
     EXPECT_EQ(sweep.wait(), 130) << read(t.path() / "log.txt");
-    EXPECT_TRUE(contains(read(t.path() / "log.txt"), "resume with:\n  soma run big.toml --out out"));
+    EXPECT_TRUE(contains(read(t.path() / "log.txt"), "resume with:\n  " + kSoma + " run big.toml --out out"))
+        << read(t.path() / "log.txt");
     // Preparing used to make all 10,000 run folders, ignoring Ctrl-C until done.
     const std::size_t made = fs::exists(t.path() / "out/runs") ? names_in(t.path() / "out/runs").size() : 0;
     EXPECT_LT(made, 100u);

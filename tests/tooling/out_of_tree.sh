@@ -30,8 +30,10 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" || { cat "$tmp/i
 step "the installed soma finds its built-in plugins in <prefix>/lib/soma/plugins"
 "$soma" plugins >"$tmp/plugins.txt" 2>&1 || { cat "$tmp/plugins.txt"; fail "soma plugins"; }
 cat "$tmp/plugins.txt"
+grep -qx "folder: $prefix/lib/soma/plugins" "$tmp/plugins.txt" ||
+    fail "the installed soma did not name $prefix/lib/soma/plugins as its one plugin folder"
 for plugin in relu sigmoid dense sgd; do
-    grep -q "$prefix/lib/soma/plugins/$plugin.so" "$tmp/plugins.txt" ||
+    grep -qE "^[a-z]+ +$plugin +[0-9.]+ +$plugin\.so " "$tmp/plugins.txt" ||
         fail "$plugin was not loaded from $prefix/lib/soma/plugins"
 done
 grep -q "$(cd "$build" && pwd -P)/lib/soma/plugins" "$tmp/plugins.txt" &&

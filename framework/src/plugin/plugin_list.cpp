@@ -7,6 +7,7 @@
 #include "toolkit/text_table.h"
 #include "util/names.h"
 #include "util/number.h"
+#include "util/sanitize.h"
 
 namespace soma {
 
@@ -70,21 +71,22 @@ std::string format_plugin_table(const Registry& registry, const std::vector<fs::
             file = f->path.lexically_relative(folders[folder]).string();
             if (numbered) file = "[" + std::to_string(number_of(folder)) + "] " + file;
         }
-        t.rows.push_back({kind_name(f->kind), f->name, plugin_version(registry, *f), file, f->info.help});
+        t.rows.push_back({kind_name(f->kind), terminal_safe(f->name), plugin_version(registry, *f), terminal_safe(file),
+                          terminal_safe(f->info.help)});
         t.notes.push_back(f->info.params.empty() ? "" : "parameters: " + format_params(f->info.params));
     }
     std::string out = render_text_table(t, width);
     if (used.size() == 1) {
-        out += "folder: " + folders[used.front()].string() + "\n";
+        out += "folder: " + terminal_safe(folders[used.front()].string()) + "\n";
     } else if (numbered) {
         out += "folders:";
         for (std::size_t k = 0; k < used.size(); ++k)
-            out += " [" + std::to_string(k + 1) + "] " + folders[used[k]].string();
+            out += " [" + std::to_string(k + 1) + "] " + terminal_safe(folders[used[k]].string());
         out += "\n";
     }
     std::vector<std::string> empty;  // searched, holding no plugin
     for (std::size_t i = 0; i < folders.size(); ++i)
-        if (number_of(i) == 0) empty.push_back(folders[i].string());
+        if (number_of(i) == 0) empty.push_back(terminal_safe(folders[i].string()));
     if (!empty.empty()) out += std::string(used.empty() ? "searched: " : "also searched: ") + join(empty) + "\n";
     return out;
 }
