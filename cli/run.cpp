@@ -63,6 +63,10 @@ int run_parallel(const Experiment& experiment, const RunOptions& options, Regist
                   << terminal_safe((o.run.dir / "summary.json").string()) << " says so\n";
         return o.interrupted ? kInterrupted : kFailed;
     }
+    const RunResult& r = o.run.result;
+    if (r.train_seconds > 0)
+        std::printf("rank 0 spent %.2f s of its %.2f s training in the gradient allreduce (%.0f%%)\n", r.sum_seconds,
+                    r.train_seconds, 100.0 * r.sum_seconds / r.train_seconds);
     return print_outcome(o.run);
 }
 

@@ -41,6 +41,13 @@ inline Result soma(const std::string& args, const fs::path& dir, const fs::path&
     return r;
 }
 
+// "node7": as lock files name the host of the process holding a folder.
+inline std::string host_name() {
+    char host[256] = "";
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return host;
+}
+
 inline std::string read(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream s;
@@ -99,14 +106,19 @@ learning_rate = 0.3
 )" + extra_axes;
 }
 
-// A sweep's finished runs: each one's summary.json inode and modification
-// time, which change if the run is trained again.
+// A sweep's finished runs (ok or diverged: a failed one, e.g. interrupted,
+// is redone): each one's summary.json inode and modification time, which
+// change if the run is trained again.
 inline std::map<std::string, std::pair<ino_t, long>> finished_runs(const fs::path& sweep) {
     std::map<std::string, std::pair<ino_t, long>> f;
     if (!fs::exists(sweep / "runs")) return f;
     for (auto& e : fs::directory_iterator(sweep / "runs")) {
         struct stat st;
-        if (::stat((e.path() / "summary.json").c_str(), &st) == 0)
+        const fs::path summary = e.path() / "summary.json";
+        if (::stat(summary.c_str(), &st) != 0) continue;
+        const std::string text = read(summary);
+        if (text.find("\"status\": \"ok\"") != std::string::npos ||
+            text.find("\"status\": \"diverged\"") != std::string::npos)
             f[e.path().filename().string()] = {st.st_ino, st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L};
     }
     return f;

@@ -165,8 +165,15 @@ TEST_F(Spread, AnMpiSweepResumesAfterARankIsKilledWithoutRepeatingARun) {
     ::kill(rank, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);  // mpirun ends the job when a rank dies
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // runs' children die with their rank
-    const auto before = finished_runs(out);
+    // The other ranks and the runs' children end with it (a run's child dies
+    // with its rank): wait until the finished runs stop changing.
+    auto before = finished_runs(out);
+    for (int i = 0; i < 20; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const auto now = finished_runs(out);
+        if (now == before) break;
+        before = now;
+    }
     ASSERT_GE(before.size(), 2u);
     ASSERT_LT(before.size(), 8u) << "the sweep finished before a rank could be killed";
 
@@ -367,6 +374,7 @@ TEST(DataParallel, MatchesSingleProcessTrainingWithOneTwoAndThreeRanks) {
             }
         EXPECT_NE(read(t.path() / out / "summary.json").find("\"ranks\": " + std::to_string(ranks)), std::string::npos);
         EXPECT_TRUE(fs::exists(t.path() / out / "weights.bin")) << out;
+        EXPECT_NE(r.output.find("training in the gradient allreduce ("), std::string::npos) << r.output;
     }
     // The same seed and ranks again: the same metrics, to the last digit.
     const Result again = mpi_soma(2, "run dp.toml --out dp2again", t.path());

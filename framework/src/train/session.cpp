@@ -1,6 +1,7 @@
 #include "train/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -77,7 +78,9 @@ LossResult TrainingSession::step_part(const float* x, const std::int32_t* labels
     }
     shared_[loss_slot] = static_cast<float>(r.loss_sum);  // NaN or inf anywhere makes the sum so
     shared_[stop_slot] = stop_here ? 1.f : 0.f;
+    const auto sum_start = std::chrono::steady_clock::now();
     group_->sum(shared_.data(), shared_.size());
+    sum_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - sum_start).count();
     stop = shared_[stop_slot] > 0.f;
     if (stop) return r;
     if (!std::isfinite(shared_[loss_slot])) {

@@ -64,6 +64,8 @@ public:
     std::size_t parameters() { return network_->parameter_count(); }
     // The global L2 norm of the gradients of the last step (before clipping).
     double last_gradient_norm() const { return last_gradient_norm_; }
+    // Data-parallel: the wall-clock seconds step_part spent in the gradient sum so far.
+    double sum_seconds() const { return sum_seconds_; }
     int max_batch() const { return max_batch_; }
     static constexpr int kEvalBatch = 256;
 
@@ -85,6 +87,7 @@ private:
     double last_gradient_norm_ = 0;
     RankGroup* group_ = nullptr;
     std::vector<float> shared_;    // data-parallel: every gradient, then the loss sum and the stop flag
+    double sum_seconds_ = 0;
 };
 
 }  // namespace soma

@@ -253,6 +253,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         if (shared) shared->check_parameters(session.network(), epoch);
         result.epochs.push_back(m);
         result.train_seconds += m.seconds;
+        result.sum_seconds = session.sum_seconds();
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
         result.samples_per_second = result.train_seconds > 0 ? trained / result.train_seconds : 0;
         if (observer) observer->on_epoch(m, result, session.network());

@@ -35,6 +35,7 @@ struct RunResult {
     std::string network;        // Network::describe()
     int threads = 0;            // per process
     int ranks = 0;              // data-parallel: the processes training it (0: one, not data-parallel)
+    double sum_seconds = 0;     // data-parallel: of train_seconds, this process's time in the gradient sums
     double train_seconds = 0;
     double samples_per_second = 0;
     std::vector<int> confusion;  // [classes * classes], row = true label, test set, last epoch
