@@ -33,15 +33,14 @@ name = "sweep"
 dataset = "synthetic"
 synthetic_train = 3000
 synthetic_test = 200
+[model]
+activation = "relu"
 [training]
 epochs = 4
-batch_size = 32
-[training.optimizer]
-name = "sgd"
-learning_rate = 0.3
+batch_size = 64
+optimizer = { name = "sgd", learning_rate = 0.2 }
 [sweep]
-"model.activation" = ["sigmoid", "relu"]
-"model.hidden" = [[32], [64, 32]]
+"model.hidden" = [[32], [64], [64, 32], [128]]
 "training.seed" = [1, 2]
 TOML
 for r in $(seq "$REPS"); do

@@ -124,4 +124,19 @@ inline std::map<std::string, std::pair<ino_t, long>> finished_runs(const fs::pat
     return f;
 }
 
+// The runs of `before` (finished_runs before a resume) that the resume
+// trained again: their summary.json rewritten, or a line of theirs in its
+// output ("[3/8] <id>: ..."). "" when none was.
+inline std::string runs_trained_again(const std::map<std::string, std::pair<ino_t, long>>& before,
+                                      const std::map<std::string, std::pair<ino_t, long>>& after,
+                                      const std::string& output) {
+    std::string again;
+    for (const auto& [id, stamp] : before) {
+        const auto it = after.find(id);
+        if (it == after.end() || it->second != stamp || output.find("] " + id + ":") != std::string::npos)
+            again += id + " ";
+    }
+    return again;
+}
+
 }  // namespace soma::test
