@@ -104,7 +104,17 @@ private:
     void initialize(const soma::InitSpec& init) {
         soma::Random rng(init.seed);
         for (float& w : weights_) w = static_cast<float>(draw(rng, init));
-        std::fill(bias_.begin(), bias_.end(), 0.f);
+        for (float& b : bias_) b = static_cast<float>(draw_bias(rng, init));  // drawn after every weight
+    }
+
+    static double draw_bias(soma::Random& rng, const soma::InitSpec& init) {
+        switch (init.bias) {
+            case soma::BiasInit::zero: return 0.0;
+            case soma::BiasInit::uniform: return rng.uniform(-init.scale, init.scale);
+            case soma::BiasInit::normal: return rng.normal(0.0, init.scale);
+        }
+        throw std::invalid_argument("dense: bias init " + std::to_string(static_cast<int>(init.bias)) +
+                                    " is not one soma knows");
     }
 
     // One initial weight (soma/layer.h gives each scheme's distribution).

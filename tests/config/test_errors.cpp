@@ -91,6 +91,8 @@ TEST_F(ConfigTest, OneOfAFixedSet) {
                     "(did you mean 'fashion-mnist'?)");
     EXPECT_ERROR_AT(error_of("[model]\ninit = \"hee\"\n"), 2, 8,
                     "model.init: expected one of \"\", xavier, he, uniform, normal, got 'hee' (did you mean 'he'?)");
+    EXPECT_ERROR_AT(error_of("[model]\nbias_init = \"norml\"\n"), 2, 13,
+                    "model.bias_init: expected one of zero, uniform, normal, got 'norml' (did you mean 'normal'?)");
     EXPECT_ERROR_AT(error_of("[training.schedule]\nname = \"cosin\"\n"), 2, 8,
                     "training.schedule.name: expected one of constant, step, exponential, cosine, got 'cosin' "
                     "(did you mean 'cosine'?)");

@@ -293,6 +293,7 @@ TEST_F(ConfigTest, TheNielsenExperimentIsTheBooks) {
     EXPECT_EQ(e.model.output_activation, "sigmoid");
     EXPECT_EQ(e.model.init, InitScheme::normal);
     EXPECT_EQ(e.model.init_scale, 1.0);
+    EXPECT_EQ(e.model.bias_init, BiasInit::normal);  // network.py: np.random.randn(y, 1)
     EXPECT_EQ(e.training.loss, "mse");
     EXPECT_EQ(e.training.batch_size, 10);
     EXPECT_EQ(e.training.epochs, 30);

@@ -192,5 +192,49 @@ TEST(BatchNormLayer, InferenceUsesRunningStatistics) {
         }
 }
 
+
+// --- dense: model.bias_init ------------------------------------------------------
+
+// The dense layer's parameters after configure: weights then biases.
+std::vector<std::vector<float>> dense_init(BiasInit bias, double scale, int units) {
+    Engine e;
+    Params p;
+    p.set("units", units);
+    auto layer = make_layer("dense", p);
+    LayerContext ctx = context(e);
+    ctx.init.scheme = InitScheme::normal;
+    ctx.init.scale = scale;
+    ctx.init.bias = bias;
+    layer->configure(ctx);
+    std::vector<std::vector<float>> out;
+    for (const ParamTensor& t : layer->parameters()) out.emplace_back(t.value, t.value + t.size);
+    return out;
+}
+
+TEST(DenseLayer, BiasesStartAtZeroUnlessAskedAndTheWeightsDoNotChange) {
+    const auto zero = dense_init(BiasInit::zero, 1.0, 4000);
+    ASSERT_EQ(zero.size(), 2u);
+    for (float b : zero[1]) ASSERT_EQ(b, 0.f);
+    for (BiasInit scheme : {BiasInit::normal, BiasInit::uniform}) {
+        const auto drawn = dense_init(scheme, 1.0, 4000);
+        EXPECT_EQ(drawn[0], zero[0]) << "biases are drawn after every weight, so a seed's weights stay the same";
+        double sum = 0, squares = 0, largest = 0;
+        for (float b : drawn[1]) {
+            sum += b;
+            squares += double(b) * b;
+            largest = std::max(largest, std::abs(double(b)));
+        }
+        const double n = double(drawn[1].size()), mean = sum / n, sd = std::sqrt(squares / n - mean * mean);
+        // 4,000 draws: the mean's standard error is at most 1/sqrt(4000) = 0.016.
+        EXPECT_NEAR(mean, 0.0, 0.08);
+        if (scheme == BiasInit::normal) EXPECT_NEAR(sd, 1.0, 0.05);                 // N(0, 1)
+        if (scheme == BiasInit::uniform) EXPECT_LE(largest, 1.0);                   // U(-1, 1): sd 0.577
+        if (scheme == BiasInit::uniform) EXPECT_NEAR(sd, 1.0 / std::sqrt(3.0), 0.05);
+    }
+    const auto half = dense_init(BiasInit::normal, 0.5, 4000);
+    const auto one = dense_init(BiasInit::normal, 1.0, 4000);
+    for (std::size_t i = 0; i < half[1].size(); ++i) ASSERT_FLOAT_EQ(half[1][i] * 2, one[1][i]) << "init_scale scales the biases";
+}
+
 }  // namespace
 }  // namespace soma::conformance

@@ -40,6 +40,7 @@ TEST(NameTable, EverySchemeScheduleAndStatusIsNamed) {
     expect_complete(run_status_names, {RunStatus::ok, RunStatus::diverged, RunStatus::failed, RunStatus::pending});
     EXPECT_EQ(schedule_names.names(), (std::vector<std::string>{"constant", "step", "exponential", "cosine"}));
     EXPECT_EQ(init_scheme_names.names(), (std::vector<std::string>{"xavier", "he", "uniform", "normal"}));
+    expect_complete(bias_init_names, {BiasInit::zero, BiasInit::uniform, BiasInit::normal});
 }
 
 }  // namespace

@@ -4,10 +4,15 @@
 //   he       normal, standard deviation sqrt(2 / fan_in)
 //   uniform  uniform in +-scale
 //   normal   normal, standard deviation scale
+// Biases (model.bias_init) start at zero unless asked otherwise:
+//   zero     0
+//   uniform  uniform in +-scale
+//   normal   normal, standard deviation scale (Nielsen's network.py: N(0, 1))
 #pragma once
 
 namespace soma {
 
 enum class InitScheme { xavier, he, uniform, normal };
+enum class BiasInit { zero, uniform, normal };
 
 }  // namespace soma

@@ -18,7 +18,8 @@ namespace soma {
 // How to draw initial weights; scale is for uniform and normal.
 struct InitSpec {
     InitScheme scheme = InitScheme::xavier;
-    double scale = 0.05;
+    double scale = 0.05;  // uniform / normal weights, and biases unless zero
+    BiasInit bias = BiasInit::zero;
     std::uint64_t seed = 0;
 };
 

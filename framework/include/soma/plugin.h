@@ -16,7 +16,8 @@ namespace soma { class Registrar; }
 // refuses a plugin built against any other number, before running its code.
 //   2: the marker records oneDNN and the C++ library the plugin was built with;
 //      InitSpec (layer.h) holds the init scheme as an enum (soma/init.h).
-#define SOMA_PLUGIN_ABI_VERSION 2u
+//   3: InitSpec holds the biases' scheme (BiasInit).
+#define SOMA_PLUGIN_ABI_VERSION 3u
 
 // The exported entry symbol, looked up by name in the plugin's dynamic symbols.
 #define SOMA_PLUGIN_ENTRY_NAME "soma_plugin_entry"

@@ -61,6 +61,9 @@ inline constexpr auto init_scheme_names = name_table<InitScheme>({{InitScheme::x
                                                                   {InitScheme::he, "he"},
                                                                   {InitScheme::uniform, "uniform"},
                                                                   {InitScheme::normal, "normal"}});
+// model.bias_init's names (soma/init.h).
+inline constexpr auto bias_init_names = name_table<BiasInit>(
+    {{BiasInit::zero, "zero"}, {BiasInit::uniform, "uniform"}, {BiasInit::normal, "normal"}});
 
 struct ModelConfig {
     // Hidden layers, from `hidden = [16, 16]` + `activation`, or from
@@ -70,12 +73,13 @@ struct ModelConfig {
     std::string output_activation;  // "" = none (logits into the loss)
     Params output_activation_params;
     std::optional<InitScheme> init;  // none = each activation's preferred scheme
-    double init_scale = 0.05;       // for uniform / normal
+    double init_scale = 0.05;       // for uniform / normal weights and biases
+    BiasInit bias_init = BiasInit::zero;
 
     bool operator==(const ModelConfig& o) const {
         return layers == o.layers && output_activation == o.output_activation &&
                output_activation_params.values() == o.output_activation_params.values() && init == o.init &&
-               init_scale == o.init_scale;
+               init_scale == o.init_scale && bias_init == o.bias_init;
     }
 };
 

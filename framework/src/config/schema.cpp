@@ -18,7 +18,7 @@ const std::map<std::string, std::vector<std::string>>& tables() {
           "synthetic_test", "synthetic_seed", "train_limit", "test_limit", "validation", "cache_dir"}},
         {"model",
          {"hidden", "activation", "activation_params", "output_activation", "output_activation_params",
-          "init", "init_scale", "layers"}},
+          "init", "init_scale", "bias_init", "layers"}},
         {"model.layers", {"type", "units", "activation", "params", "activation_params"}},
         {"training",
          {"epochs", "batch_size", "loss", "seed", "threads", "clip_norm", "time_limit", "optimizer", "schedule",

@@ -233,6 +233,7 @@ ModelConfig read_model(const Node& root, const Registry& registry) {
     std::vector<std::string> inits = init_scheme_names.names();
     inits.insert(inits.begin(), "");  // "": each activation's preferred scheme
     m.init = init_scheme_names.find(s.choice("init", "", inits));
+    m.bias_init = *bias_init_names.find(s.choice("bias_init", "zero", bias_init_names.names()));
     if (const Node* v = s.get("init_scale")) {
         expect_number(*v, "model.init_scale");
         m.init_scale = v->number();

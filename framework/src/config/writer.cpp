@@ -68,7 +68,8 @@ void write_model(std::ostream& o, const ModelConfig& m, bool hidden_form) {
     o << "output_activation = " << str(m.output_activation) << "\n";
     o << "output_activation_params = " << inline_params(m.output_activation_params) << "\n";
     o << "init = " << str(m.init ? std::string(init_scheme_names.name(*m.init)) : "") << "\n";
-    o << "init_scale = " << toml_float(m.init_scale) << "\n\n";
+    o << "init_scale = " << toml_float(m.init_scale) << "\n";
+    o << "bias_init = " << str(std::string(bias_init_names.name(m.bias_init))) << "\n\n";
     if (hidden) return;
     for (const auto& l : m.layers) {
         o << "[[model.layers]]\n";

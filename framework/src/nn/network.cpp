@@ -55,6 +55,7 @@ void Network::add_layer(const Registry& registry, const LayerConfig& config, int
     ctx.seed = derive_seed(options_.seed, 1000 + index);
     ctx.init.scheme = model.init.value_or(preferred_init);
     ctx.init.scale = model.init_scale;
+    ctx.init.bias = model.bias_init;
     ctx.init.seed = derive_seed(options_.seed, index);
     const bool fuse = activation && options_.allow_fusion && activation->fused() && stage.layer->can_fuse();
     if (fuse) ctx.fused = activation->fused();
