@@ -53,6 +53,7 @@ int bench(const BenchArgs& a) {
     if (given("activation")) options.activation = f.activation;
     if (given("epochs")) options.epochs = f.epochs;
     if (given("accuracy")) options.accuracy_epochs = f.accuracy_epochs;
+    if (given("seeds")) options.accuracy_seeds = f.accuracy_seeds;
     if (given("latency-samples")) options.latency_samples = f.latency_samples;
     if (given("out")) options.out = f.out;
 
@@ -110,6 +111,12 @@ void add_bench(Cli& cli) {
                         ->type_name("EPOCHS")
                         ->check(whole_number(1))
                         ->default_str("not measured");
+    o["seeds"] = cmd->add_option("--seeds", f.accuracy_seeds,
+                                 "with --accuracy: trainings per architecture (seeds seed, seed + 1, ...); the "
+                                 "accuracy is their mean with a 95% interval")
+                     ->type_name("N")
+                     ->check(whole_number(1, 1000))
+                     ->capture_default_str();
     o["latency-samples"] = cmd->add_option("--latency-samples", f.latency_samples, "batch-1 inferences timed")
                                ->type_name("N")
                                ->check(whole_number(2000))

@@ -38,12 +38,8 @@ struct RunArgs {
 // A trained run's last lines: its outcome and folder.
 int print_outcome(const RunOutcome& o) {
     const RunResult& r = o.result;
-    double best = 0;
-    for (const EpochMetrics& e : r.epochs) best = std::max(best, e.test_accuracy);
-    std::printf("%s: %s after %zu epochs: test accuracy %.2f%% (best %.2f%%), %.1f s, %.0f samples/s\n",
-                terminal_safe(o.experiment.name).c_str(), std::string(run_status_names.name(r.status)).c_str(),
-                r.epochs.size(), r.epochs.empty() ? 0.0 : 100.0 * r.epochs.back().test_accuracy, 100.0 * best,
-                r.train_seconds, r.samples_per_second);
+    std::printf("%s: %zu epochs: %s, %.1f s, %.0f samples/s\n", terminal_safe(o.experiment.name).c_str(),
+                r.epochs.size(), run_result_text(o.summary).c_str(), r.train_seconds, r.samples_per_second);
     std::printf("run folder: %s\n", terminal_safe(o.dir.string()).c_str());
     return r.status == RunStatus::ok ? kOk : kDiverged;
 }

@@ -101,6 +101,7 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
     o.threads = 1;
     o.epochs = 2;
     o.accuracy_epochs = 2;
+    o.accuracy_seeds = 3;
     o.latency_samples = 300;
     o.plugin_folders = {SOMA_TEST_PLUGIN_DIR};
     o.out = temp_dir("tiny") / "out";
@@ -121,9 +122,13 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
         EXPECT_GT(row.peak_memory_mb, 1);
         EXPECT_EQ(row.threads, 1);
         EXPECT_EQ(row.epoch_samples_per_second.size(), 3u);  // warm-up + 2 timed
-        ASSERT_TRUE(std::isfinite(row.test_accuracy));
-        EXPECT_GE(row.test_accuracy, 0);
-        EXPECT_LE(row.test_accuracy, 1);
+        ASSERT_EQ(row.test_accuracies.size(), 3u);  // one per seed
+        for (double a : row.test_accuracies) {
+            EXPECT_GE(a, 0);
+            EXPECT_LE(a, 1);
+        }
+        EXPECT_NE(row.test_accuracies[0], row.test_accuracies[1]);  // other seeds, other networks
+        EXPECT_TRUE(std::isfinite(row.accuracy().ci));
         EXPECT_EQ(row.accuracy_epochs, 2);
         EXPECT_NE(row.network.find("dense"), std::string::npos);
     }
@@ -134,6 +139,8 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
     for (std::string line; std::getline(csv, line);) lines.push_back(line);
     ASSERT_EQ(lines.size(), 3u);
     EXPECT_EQ(lines[0].rfind("architecture,parameters,flops_per_sample,", 0), 0u);
+    EXPECT_NE(lines[0].find(",test_accuracy,test_accuracy_std,test_accuracy_n,test_accuracy_ci95_low,"),
+              std::string::npos);
     EXPECT_EQ(lines[1].rfind("784-16-16-10,13002,25920,", 0), 0u) << lines[1];
     EXPECT_EQ(lines[2].rfind("784-8-10,6370,", 0), 0u) << lines[2];
 
@@ -148,7 +155,7 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
         EXPECT_EQ(j.rows[i].train_samples_per_second, r.rows[i].train_samples_per_second);
         EXPECT_EQ(j.rows[i].latency_mean_us, r.rows[i].latency_mean_us);
         EXPECT_EQ(j.rows[i].peak_memory_mb, r.rows[i].peak_memory_mb);
-        EXPECT_EQ(j.rows[i].test_accuracy, r.rows[i].test_accuracy);
+        EXPECT_EQ(j.rows[i].test_accuracies, r.rows[i].test_accuracies);
         EXPECT_EQ(j.rows[i].epoch_samples_per_second, r.rows[i].epoch_samples_per_second);
         EXPECT_EQ(j.rows[i].network, r.rows[i].network);
     }
@@ -165,13 +172,61 @@ TEST(Bench, TinySyntheticRunWritesEveryOutput) {
     for (std::size_t at = html.find("http"); at != std::string::npos; at = html.find("http", at + 1))
         EXPECT_EQ(html.compare(at, 18, "http://www.w3.org/"), 0) << html.substr(at, 60);
 
-    // The terminal table has a line per architecture.
+    // The terminal table has a line per architecture, and the accuracy verdict.
     const std::string text = bench_table_text(r);
+    EXPECT_NE(text.find("\naccuracy: "), std::string::npos) << text;
+    EXPECT_NE(text.find("n 3)"), std::string::npos) << text;
     EXPECT_NE(text.find("784-8-10"), std::string::npos);
     EXPECT_NE(text.find("13,002"), std::string::npos);
     // Written atomically: no temporary file (name.tmp.PID) is left behind.
     for (const auto& e : std::filesystem::directory_iterator(o.out))
         EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+// A result with the given accuracies per architecture (seeds 1, 2, ...), no measuring.
+BenchResult with_accuracies(const std::vector<std::vector<double>>& accuracies) {
+    BenchResult r;
+    r.options.accuracy_epochs = 5;
+    r.options.accuracy_seeds = static_cast<int>(accuracies.front().size());
+    const char* names[] = {"784-16-10", "784-100-10", "784-128-64-10"};
+    for (std::size_t i = 0; i < accuracies.size(); ++i) {
+        BenchRow row;
+        row.architecture = names[i];
+        row.parameters = 1000 * (i + 1);
+        row.test_accuracies = accuracies[i];
+        row.accuracy_epochs = 5;
+        r.rows.push_back(row);
+    }
+    return r;
+}
+
+TEST(BenchAccuracy, MostAccurateOnlyWhenSignificantlyAhead) {
+    // Per seed, 784-100-10 is 1.0 to 1.2 points ahead: a paired t-test sees it.
+    const BenchResult apart = with_accuracies({{0.930, 0.932, 0.929}, {0.941, 0.944, 0.939}});
+    LeaderVerdict v = accuracy_verdict(apart);
+    EXPECT_EQ(v.leader, 1u);
+    EXPECT_TRUE(v.leader_ahead);
+    EXPECT_TRUE(v.others[0].test.paired);
+    std::string h = accuracy_headline(apart);
+    EXPECT_EQ(h.rfind("784-100-10 is ahead of 784-16-10 on test accuracy after 5 epochs by ", 0), 0u) << h;
+    EXPECT_NE(bench_html(apart).find("Accuracy: 784-100-10 is ahead of"), std::string::npos);
+
+    // 0.4 points apart in the means, but the seeds disagree: no most accurate one.
+    const BenchResult close = with_accuracies({{0.930, 0.941, 0.925}, {0.938, 0.930, 0.940}});
+    v = accuracy_verdict(close);
+    EXPECT_FALSE(v.leader_ahead);
+    h = accuracy_headline(close);
+    EXPECT_EQ(h.rfind("784-100-10 and 784-16-10 are not distinguishable on this data", 0), 0u) << h;
+    EXPECT_NE(h.find("3 seeds each"), std::string::npos) << h;
+    EXPECT_NE(h.find("80% power would take"), std::string::npos) << h;
+    const std::string html = bench_html(close);
+    EXPECT_EQ(html.find("most accurate"), std::string::npos);
+    EXPECT_EQ(html.find(" is ahead of "), std::string::npos);
+
+    // One seed each: no test, and the headline says it is no evidence.
+    h = accuracy_headline(with_accuracies({{0.93}, {0.95}}));
+    EXPECT_NE(h.find("cannot be compared"), std::string::npos) << h;
+    EXPECT_NE(h.find("no evidence: use --seeds 3 or more"), std::string::npos) << h;
 }
 
 TEST(Bench, ChildErrorsNameTheArchitecture) {
@@ -222,7 +277,7 @@ TEST(BenchFile, Reads) {
     const auto path = write_file("ok.toml",
                                  "[bench]\n"
                                  "architectures = [\"784-16-16-10\", \"784-100-10\"]\n"
-                                 "batch = 64\nthreads = 2\ndataset = \"synthetic\"\naccuracy_epochs = 3\n"
+                                 "batch = 64\nthreads = 2\ndataset = \"synthetic\"\naccuracy_epochs = 3\nseeds = 5\n"
                                  "activation = \"relu\"\nepochs = 2\nlatency_samples = 5000\nout = \"x/y\"\n"
                                  "[plugins]\npaths = [\"more\"]\n");
     std::filesystem::create_directories(path.parent_path() / "more");
@@ -235,6 +290,7 @@ TEST(BenchFile, Reads) {
     EXPECT_EQ(o.threads, 2);
     EXPECT_EQ(o.data.dataset, "synthetic");
     EXPECT_EQ(o.accuracy_epochs, 3);
+    EXPECT_EQ(o.accuracy_seeds, 5);
     EXPECT_EQ(o.activation, "relu");
     EXPECT_EQ(o.epochs, 2);
     EXPECT_EQ(o.latency_samples, 5000);

@@ -227,9 +227,12 @@ TEST(DenseLayer, BiasesStartAtZeroUnlessAskedAndTheWeightsDoNotChange) {
         const double n = double(drawn[1].size()), mean = sum / n, sd = std::sqrt(squares / n - mean * mean);
         // 4,000 draws: the mean's standard error is at most 1/sqrt(4000) = 0.016.
         EXPECT_NEAR(mean, 0.0, 0.08);
-        if (scheme == BiasInit::normal) EXPECT_NEAR(sd, 1.0, 0.05);                 // N(0, 1)
-        if (scheme == BiasInit::uniform) EXPECT_LE(largest, 1.0);                   // U(-1, 1): sd 0.577
-        if (scheme == BiasInit::uniform) EXPECT_NEAR(sd, 1.0 / std::sqrt(3.0), 0.05);
+        if (scheme == BiasInit::normal) {
+            EXPECT_NEAR(sd, 1.0, 0.05);  // N(0, 1)
+        } else {
+            EXPECT_LE(largest, 1.0);  // U(-1, 1): standard deviation 1/sqrt(3)
+            EXPECT_NEAR(sd, 1.0 / std::sqrt(3.0), 0.05);
+        }
     }
     const auto half = dense_init(BiasInit::normal, 0.5, 4000);
     const auto one = dense_init(BiasInit::normal, 1.0, 4000);

@@ -1,6 +1,6 @@
 // Renders report.html in headless Chromium (when installed): the page loads
 // with no network, the screenshot is a real picture, and the DOM after
-// parsing names every configuration.
+// parsing names every configuration and carries the verdict.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -8,6 +8,8 @@
 
 #include "fake_sweep.h"
 #include "report/report.h"
+#include "toolkit/format.h"
+#include "toolkit/json.h"
 
 namespace soma {
 namespace {
@@ -53,6 +55,12 @@ TEST(Chromium, RendersTheReport) {
         EXPECT_NE(text.find(r.config_id), std::string::npos) << r.config_id;
         EXPECT_NE(text.find(r.id), std::string::npos) << r.id;
     }
+    // The verdict as summary.json states it, and the intervals.
+    const Json summary = read_json_file(dir.path() / "summary.json", 1 << 20);
+    const std::string headline = summary.at("verdict").at("headline");
+    EXPECT_NE(text.find(xml_escape(headline)), std::string::npos) << headline;
+    EXPECT_NE(text.find("95% interval"), std::string::npos);
+    EXPECT_NE(text.find("the chosen one"), std::string::npos);
     if (const char* keep = std::getenv("SOMA_REPORT_KEEP")) {
         fs::create_directories(keep);
         fs::copy_file(shot, fs::path(keep) / "screenshot.png", fs::copy_options::overwrite_existing);

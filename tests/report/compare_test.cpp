@@ -1,9 +1,12 @@
 // compare_text: two run folders, two sweeps.
-#include <fstream>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
 
 #include "fake_sweep.h"
 #include "report/report.h"
+#include "train/run_summary.h"
 
 namespace soma {
 namespace {
@@ -24,6 +27,7 @@ TEST(Compare, TwoRunFoldersSideBySideWithDifferences) {
     EXPECT_NE(text.find("50,890"), std::string::npos) << text;
     EXPECT_NE(text.find("+38,160"), std::string::npos) << text;
     EXPECT_NE(text.find("best validation accuracy"), std::string::npos) << text;
+    EXPECT_NE(text.find("test accuracy at the chosen epoch"), std::string::npos) << text;
     EXPECT_NE(text.find(" pp"), std::string::npos) << text;
     // The settings that differ, from config.toml.
     EXPECT_NE(text.find("model.activation"), std::string::npos) << text;
@@ -74,16 +78,14 @@ TEST(Compare, TwoSweepsMatchedByConfigId) {
     const std::size_t line = text.find("\nactivation=relu,hidden=16 ");
     ASSERT_NE(line, std::string::npos) << text;
     const std::string row = text.substr(line + 1, text.find('\n', line + 1) - line - 1);
-    EXPECT_NE(row.find("%"), std::string::npos) << row;
-    EXPECT_NE(row.find("+"), std::string::npos) << row;
-    EXPECT_NE(row.find(" pp"), std::string::npos) << row;
-    // Compute the expected difference from the two summary.csv files.
+    // Compute the expected values from the two summary.csv files: the test
+    // accuracy at the chosen epoch, and B - A in points.
     write_report(a.path());
     write_report(b.path());
     auto value = [](const fs::path& file, const std::string& config) {
         test::Csv csv = test::read_csv(file);
         for (const auto& row : csv.rows)
-            if (row[csv.col("config_id")] == config) return std::stod(row[csv.col("rank_value")]);
+            if (row[csv.col("config_id")] == config) return std::stod(row[csv.col("test_accuracy_mean")]);
         ADD_FAILURE() << "no " << config;
         return 0.0;
     };
@@ -94,13 +96,61 @@ TEST(Compare, TwoSweepsMatchedByConfigId) {
     EXPECT_NE(row.find(expect), std::string::npos) << row << " wants " << expect;
     std::snprintf(expect, sizeof expect, "%.2f%%", 100 * vb);
     EXPECT_NE(row.find(expect), std::string::npos) << row << " wants " << expect;
-    std::snprintf(expect, sizeof expect, "%+.2f pp", 100 * (vb - va));
+    std::snprintf(expect, sizeof expect, "%+.2f  ", 100 * (vb - va));
     EXPECT_NE(row.find(expect), std::string::npos) << row << " wants " << expect;
+    // One seed each: a difference, but no interval and no test.
+    EXPECT_EQ(row.find("("), std::string::npos) << row;
     // Unmatched configurations, in rank order.
     EXPECT_NE(text.find("only in A: activation=relu,hidden=64, activation=sigmoid,hidden=64\n"), std::string::npos)
         << text;
     EXPECT_NE(text.find("only in B: activation=relu,hidden=128, activation=sigmoid,hidden=128\n"), std::string::npos)
         << text;
+}
+
+// Seeds shared on the same data: a paired test per configuration, with the
+// difference's interval and a Holm-adjusted p-value; identical sweeps differ by 0.
+TEST(Compare, SweepsWithSeedsGetIntervalsAndPValues) {
+    test::TempDir a("cmpsa"), b("cmpsb"), same("cmpsame");
+    test::FakeSweepOptions oa;
+    oa.extra_failed_and_diverged = false;
+    test::FakeSweepOptions ob = oa;
+    ob.accuracy_offset = 0.01;
+    test::write_fake_sweep(a.path(), oa);
+    test::write_fake_sweep(b.path(), ob);
+    test::write_fake_sweep(same.path(), oa);
+    std::string text = compare_text(a.path(), b.path());
+    EXPECT_NE(text.find("B - A test"), std::string::npos) << text;
+    EXPECT_NE(text.find("B - A val"), std::string::npos) << text;
+    EXPECT_NE(text.find("Holm-adjusted over the 4 configurations"), std::string::npos) << text;
+    const std::size_t line = text.find("\nactivation=sigmoid,hidden=64 ");
+    ASSERT_NE(line, std::string::npos) << text;
+    const std::string row = text.substr(line + 1, text.find('\n', line + 1) - line - 1);
+    // The paired differences recomputed from the runs' summaries: mean and
+    // 95% interval, t(0.975, 2) = 4.303 (NIST/SEMATECH t table).
+    std::vector<double> d;
+    for (int seed = 1; seed <= 3; ++seed) {
+        const std::string run = "runs/activation=sigmoid,hidden=64,seed=" + std::to_string(seed) + "/summary.json";
+        d.push_back(read_run_summary(b.path() / run).chosen_test_accuracy -
+                    read_run_summary(a.path() / run).chosen_test_accuracy);
+    }
+    const double mean = (d[0] + d[1] + d[2]) / 3;
+    const double sd = std::sqrt(((d[0] - mean) * (d[0] - mean) + (d[1] - mean) * (d[1] - mean) +
+                                 (d[2] - mean) * (d[2] - mean)) / 2);
+    const double half = 4.302653 * sd / std::sqrt(3.0);
+    char cell[64];
+    std::snprintf(cell, sizeof cell, "  %+.2f ± %.2f  ", 100 * mean, 100 * half);
+    EXPECT_NE(row.find(cell), std::string::npos) << row << " wants " << cell;
+    EXPECT_NE(row.find("< 0.001"), std::string::npos) << row;
+    // Every configuration paired: the legend says so, no column per row.
+    EXPECT_NE(text.find("p: two-sided paired t-test over the seeds both sides ran on the same data split"),
+              std::string::npos)
+        << text;
+
+    text = compare_text(a.path(), same.path());
+    const std::size_t l2 = text.find("\nactivation=sigmoid,hidden=64 ");
+    const std::string r2 = text.substr(l2 + 1, text.find('\n', l2 + 1) - l2 - 1);
+    EXPECT_NE(r2.find("+0.00 ± 0.00  1 "), std::string::npos) << r2;
+    EXPECT_NE(text.find("\nA: activation=relu,hidden=64"), std::string::npos) << text;  // each side's verdict
 }
 
 TEST(Compare, RunAgainstSweepComparesTheBestConfigurations) {

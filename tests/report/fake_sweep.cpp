@@ -11,6 +11,7 @@
 #include <limits>
 #include <sstream>
 
+#include "train/epoch_choice.h"
 #include "train/run_folder.h"
 #include "experiment/sweep_record.h"
 
@@ -217,18 +218,26 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
         result.diverged_epoch = r.status == "diverged" ? epochs : 0;
         result.train_seconds = seconds_total;
         result.samples_per_second = result.epochs.back().samples_per_second;
-        result.confusion.assign(100, 0);
-        const double a = result.epochs.back().test_accuracy;
-        for (int t = 0; t < 10; ++t) {
-            const int total = 1000;
-            const int correct = static_cast<int>(std::round(total * a));
-            result.confusion[t * 10 + t] = correct;
-            // The classic mix-ups take most of the errors.
-            const int mix = t == 4 ? 9 : t == 9 ? 4 : t == 3 ? 5 : t == 5 ? 3 : t == 7 ? 2 : (t + 6) % 10;
-            result.confusion[t * 10 + mix] += (total - correct) * 2 / 3;
-            const int other = (t + 1) % 10 == mix ? (t + 2) % 10 : (t + 1) % 10;
-            result.confusion[t * 10 + other] += total - correct - (total - correct) * 2 / 3;
-        }
+        // The confusion matrix of a test accuracy: 1,000 digits per class, the classic mix-ups taking most errors.
+        auto confusion_of = [](double a) {
+            std::vector<int> m(100, 0);
+            for (int t = 0; t < 10; ++t) {
+                const int total = 1000;
+                const int correct = static_cast<int>(std::round(total * a));
+                m[t * 10 + t] = correct;
+                const int mix = t == 4 ? 9 : t == 9 ? 4 : t == 3 ? 5 : t == 5 ? 3 : t == 7 ? 2 : (t + 6) % 10;
+                m[t * 10 + mix] += (total - correct) * 2 / 3;
+                const int other = (t + 1) % 10 == mix ? (t + 2) % 10 : (t + 1) % 10;
+                m[t * 10 + other] += total - correct - (total - correct) * 2 / 3;
+            }
+            return m;
+        };
+        result.confusion = confusion_of(result.epochs.back().test_accuracy);
+        std::vector<double> validation;
+        for (const EpochMetrics& m : result.epochs) validation.push_back(m.validation_accuracy);
+        const int chosen = choose_epoch(validation).index;
+        result.chosen_epoch = chosen + 1;
+        result.chosen_confusion = confusion_of(result.epochs[static_cast<std::size_t>(chosen)].test_accuracy);
         SummaryInfo info;
         info.experiment = o.experiment;
         info.dataset = "mnist";
@@ -250,6 +259,11 @@ std::vector<FakeRun> write_fake_sweep(const fs::path& dir, const FakeSweepOption
             {"layer1.weights", w1.data(), grad.data(), w1.size(), {10, units}, true},
             {"layer1.bias", b1.data(), grad.data(), b1.size(), {10}, false}};
         write_weights(run_dir / "weights.bin", params);
+        if (o.validation) {  // the chosen epoch's weights: other blobs than the last epoch's
+            std::vector<float> chosen_w0 = fake_weights(units, r.seed + 100);
+            params[0].value = chosen_w0.data();
+            write_weights(run_dir / "weights-best.bin", params);
+        }
     }
     return runs;
 }

@@ -41,7 +41,9 @@ struct FakeSweepOptions {
 };
 
 // Writes sweep.json, experiment.toml and runs/<id>/{config.toml, metrics.csv,
-// summary.json, weights.bin}; returns the runs in sweep.json order.
+// summary.json, weights.bin and, with validation, weights-best.bin (the
+// chosen epoch's, other pictures than the last epoch's)}; returns the runs in
+// sweep.json order.
 std::vector<FakeRun> write_fake_sweep(const std::filesystem::path& dir, const FakeSweepOptions& options = {});
 
 std::string read_text(const std::filesystem::path& file);

@@ -107,6 +107,35 @@ TEST(SvgChart, LogAxisUsesGivenTicks) {
     for (const char* t : {">16</text>", ">64</text>", ">256</text>"}) EXPECT_NE(svg.find(t), std::string::npos) << t;
 }
 
+TEST(SvgChart, ErrorBarsAndWhereTheAxisStarts) {
+    LineChart c;
+    c.id = "bars";
+    c.x.log = true;
+    c.x.label = "parameters";
+    c.x.ticks = log_ticks({13002, 101770});
+    c.y.label = "accuracy";
+    c.y.percent = true;
+    c.y.say_start = true;
+    ChartSeries s{"relu, 1 hidden layer", "", {13002, 101770}, {0.95, 0.97}, {0.94, 0.965}, {0.96, 0.975}};
+    s.error_bars = true;
+    c.series.push_back(s);
+    const std::string svg = render_svg(c);
+    EXPECT_EQ(svg.find("<polygon"), std::string::npos);  // bars, not a band
+    std::size_t bars = 0;
+    for (std::size_t p = svg.find("<path d=\"M"); p != std::string::npos; p = svg.find("<path d=\"M", p + 1)) ++bars;
+    EXPECT_EQ(bars, 2u);
+    // The y axis does not start at 0 and says where it does.
+    EXPECT_NE(svg.find("accuracy (axis starts at 94%, not 0)"), std::string::npos) << svg;
+    // Log ticks 1-2-5 around the values, with thousands grouped.
+    EXPECT_EQ(c.x.ticks, (std::vector<double>{10000, 20000, 50000, 100000, 200000}));
+    EXPECT_NE(svg.find(">20,000</text>"), std::string::npos);
+    // Each point's tooltip carries its interval.
+    EXPECT_NE(svg.find("95.00% (94.00% to 96.00%)"), std::string::npos);
+    // An axis from 0 says nothing more.
+    c.y.min = 0;
+    EXPECT_EQ(render_svg(c).find("axis starts at"), std::string::npos);
+}
+
 TEST(Confusion, CountsAndLabels) {
     std::vector<std::vector<double>> m = {{50, 2}, {0, 48}};
     std::string svg = confusion_svg(m);

@@ -14,7 +14,9 @@
 #include "html_check.h"
 #include "toolkit/json.h"
 #include "experiment/sweep_runner.h"
+#include "report/neuron_images.h"
 #include "report/report.h"
+#include "toolkit/png.h"
 
 namespace soma {
 namespace {
@@ -28,9 +30,12 @@ using test::read_csv;
 
 double number(const std::string& s) { return s.empty() ? nan : std::stod(s); }
 
-// One run's numbers recomputed from its metrics.csv.
+// One run's numbers recomputed from its metrics.csv, with the test's own
+// reading of the rule: the epoch whose validation accuracy, averaged with the
+// two epochs before it, is highest (the earliest among equals); the last
+// epoch without validation.
 struct Recomputed {
-    double final_val = nan, best_val = nan, final_test = nan, best_test = nan, epochs_to_best = nan;
+    double val = nan, test = nan, final_val = nan, final_test = nan, epoch = nan;
     double seconds = nan, sps = nan, parameters = nan;
 };
 
@@ -38,31 +43,42 @@ Recomputed recompute(const fs::path& run_dir, const FakeRun& r) {
     Recomputed out;
     Csv m = read_csv(run_dir / "metrics.csv");
     const bool val = std::find(m.header.begin(), m.header.end(), "validation_accuracy") != m.header.end();
-    double seconds = 0;
-    int best_val_epoch = 0, best_test_epoch = 0;
-    for (const auto& row : m.rows) {
-        int epoch = std::stoi(row[m.col("epoch")]);
-        double test = number(row[m.col("test_accuracy")]);
-        if (std::isnan(out.best_test) || test > out.best_test) out.best_test = test, best_test_epoch = epoch;
+    double seconds = 0, best = -1;
+    std::vector<double> vals;
+    for (std::size_t i = 0; i < m.rows.size(); ++i) {
+        const auto& row = m.rows[i];
+        const double test = number(row[m.col("test_accuracy")]);
         out.final_test = test;
         if (val) {
-            double v = number(row[m.col("validation_accuracy")]);
-            if (!std::isnan(v) && (std::isnan(out.best_val) || v > out.best_val)) out.best_val = v, best_val_epoch = epoch;
-            out.final_val = v;
+            vals.push_back(number(row[m.col("validation_accuracy")]));
+            double sum = 0;
+            int n = 0;
+            for (std::size_t j = i >= 2 ? i - 2 : 0; j <= i; ++j)
+                if (std::isfinite(vals[j])) sum += vals[j], ++n;
+            if (n > 0 && sum / n > best) best = sum / n, out.val = best, out.test = test, out.epoch = std::stoi(row[m.col("epoch")]);
+            out.final_val = vals.back();
+        } else {
+            out.test = test, out.epoch = std::stoi(row[m.col("epoch")]);
         }
         seconds += number(row[m.col("seconds")]);
         out.sps = number(row[m.col("samples_per_second")]);
     }
     out.seconds = seconds;
-    out.epochs_to_best = val ? best_val_epoch : best_test_epoch;
     int units = 0;
     for (int u : r.hidden) units += u;
     out.parameters = 784.0 * units + units + units * 10.0 + 10;
     return out;
 }
 
+// Student's t 97.5% quantiles by degrees of freedom (NIST/SEMATECH
+// e-Handbook 1.3.6.7.2 prints them to three decimals: 12.706, 4.303, 3.182, 2.776).
+double t975(int df) {
+    const double q[] = {nan, 12.706205, 4.302653, 3.182446, 2.776445};
+    return df >= 1 && df <= 4 ? q[df] : nan;
+}
+
 struct MeanStd {
-    double mean = nan, std = nan;
+    double mean = nan, std = nan, ci = nan;
 };
 
 MeanStd mean_std(const std::vector<double>& v) {
@@ -74,6 +90,7 @@ MeanStd mean_std(const std::vector<double>& v) {
     double sq = 0;
     for (double x : v) sq += (x - s.mean) * (x - s.mean);
     s.std = v.size() > 1 ? std::sqrt(sq / static_cast<double>(v.size() - 1)) : 0.0;
+    if (v.size() > 1) s.ci = t975(static_cast<int>(v.size()) - 1) * s.std / std::sqrt(static_cast<double>(v.size()));
     return s;
 }
 
@@ -125,15 +142,15 @@ TEST_F(ReportTest, SummaryCsvMatchesAggregatesOfTheRunsMetrics) {
 
     for (const std::string& config : config_ids()) {
         SCOPED_TRACE(config);
-        std::vector<double> fv, bv, ft, bt, eb, secs, sps, params;
+        std::vector<double> val, test, fv, ft, epoch, secs, sps, params;
         int ok = 0, diverged = 0, failed = 0;
         for (const FakeRun& r : *runs_) {
             if (r.config_id != config) continue;
             if (r.status == "failed") { ++failed; continue; }
             (r.status == "ok" ? ok : diverged)++;
             Recomputed x = recompute(dir() / "runs" / r.id, r);
-            fv.push_back(x.final_val), bv.push_back(x.best_val), ft.push_back(x.final_test), bt.push_back(x.best_test);
-            eb.push_back(x.epochs_to_best), secs.push_back(x.seconds), sps.push_back(x.sps), params.push_back(x.parameters);
+            val.push_back(x.val), test.push_back(x.test), fv.push_back(x.final_val), ft.push_back(x.final_test);
+            epoch.push_back(x.epoch), secs.push_back(x.seconds), sps.push_back(x.sps), params.push_back(x.parameters);
         }
         auto row_it = std::find_if(csv.rows.begin(), csv.rows.end(),
                                    [&](const auto& row) { return row[csv.col("config_id")] == config; });
@@ -145,15 +162,22 @@ TEST_F(ReportTest, SummaryCsvMatchesAggregatesOfTheRunsMetrics) {
         EXPECT_EQ(std::stoi(row[csv.col("n_runs")]), ok + diverged + failed);
         EXPECT_EQ(row[csv.col("rank_by")], "validation");
         const std::pair<const char*, const std::vector<double>*> stats[] = {
-            {"final_validation_accuracy", &fv}, {"best_validation_accuracy", &bv}, {"final_test_accuracy", &ft},
-            {"best_test_accuracy", &bt},        {"epochs_to_best", &eb},           {"train_seconds", &secs},
-            {"samples_per_second", &sps},       {"parameters", &params}};
+            {"validation_accuracy", &val}, {"test_accuracy", &test},       {"final_validation_accuracy", &fv},
+            {"final_test_accuracy", &ft},  {"chosen_epoch", &epoch},       {"train_seconds", &secs},
+            {"samples_per_second", &sps},  {"parameters", &params}};
         for (const auto& [name, values] : stats) {
-            MeanStd want = mean_std(*values);
-            EXPECT_NEAR(number(row[csv.col(std::string(name) + "_mean")]), want.mean, 1e-9) << name;
-            EXPECT_NEAR(number(row[csv.col(std::string(name) + "_std")]), want.std, 1e-9) << name;
+            const MeanStd want = mean_std(*values);
+            const std::string n(name);
+            EXPECT_NEAR(number(row[csv.col(n + "_mean")]), want.mean, 1e-9) << name;
+            EXPECT_NEAR(number(row[csv.col(n + "_std")]), want.std, 1e-9) << name;
+            EXPECT_EQ(row[csv.col(n + "_n")], std::to_string(values->size())) << name;
+            // The 95% interval: mean ± t(0.975, n - 1) sd / sqrt(n).
+            EXPECT_NEAR(number(row[csv.col(n + "_ci95_low")]), want.mean - want.ci, 1e-6 * std::fabs(want.mean) + 1e-9)
+                << name;
+            EXPECT_NEAR(number(row[csv.col(n + "_ci95_high")]), want.mean + want.ci, 1e-6 * std::fabs(want.mean) + 1e-9)
+                << name;
         }
-        EXPECT_NEAR(number(row[csv.col("rank_value")]), mean_std(bv).mean, 1e-9);
+        EXPECT_NEAR(number(row[csv.col("rank_value")]), mean_std(val).mean, 1e-9);
         const std::string act = config.substr(config.find('=') + 1, config.find(',') - config.find('=') - 1);
         EXPECT_EQ(row[csv.col("model.activation")], act);
         if (failed) {
@@ -162,14 +186,14 @@ TEST_F(ReportTest, SummaryCsvMatchesAggregatesOfTheRunsMetrics) {
     }
 }
 
-TEST_F(ReportTest, RankedByMeanBestValidationAccuracy) {
+TEST_F(ReportTest, RankedByMeanValidationAccuracyAtTheChosenEpoch) {
     Csv csv = read_csv(paths_->summary_csv);
     std::vector<std::pair<double, std::string>> expected;
     for (const std::string& config : config_ids()) {
-        std::vector<double> bv;
+        std::vector<double> v;
         for (const FakeRun& r : *runs_)
-            if (r.config_id == config && r.status != "failed") bv.push_back(recompute(dir() / "runs" / r.id, r).best_val);
-        expected.emplace_back(mean_std(bv).mean, config);
+            if (r.config_id == config && r.status != "failed") v.push_back(recompute(dir() / "runs" / r.id, r).val);
+        expected.emplace_back(mean_std(v).mean, config);
     }
     std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     ASSERT_EQ(csv.rows.size(), expected.size());
@@ -181,6 +205,19 @@ TEST_F(ReportTest, RankedByMeanBestValidationAccuracy) {
     // pulls relu,16 below sigmoid,16.
     EXPECT_EQ(csv.rows.front()[csv.col("config_id")], "activation=relu,hidden=64");
     EXPECT_EQ(csv.rows.back()[csv.col("config_id")], "activation=relu,hidden=16");
+    // Every configuration against the leader: the leader, then a verdict with a p-value.
+    EXPECT_EQ(csv.rows.front()[csv.col("vs_leader_verdict")], "leader");
+    EXPECT_EQ(csv.rows.front()[csv.col("vs_leader_p")], "");
+    for (std::size_t i = 1; i < csv.rows.size(); ++i) {
+        const std::string verdict = csv.rows[i][csv.col("vs_leader_verdict")];
+        EXPECT_TRUE(verdict == "tied" || verdict == "behind") << verdict;
+        const double p = number(csv.rows[i][csv.col("vs_leader_p")]);
+        const double holm = number(csv.rows[i][csv.col("vs_leader_p_holm")]);
+        EXPECT_GE(holm, p);
+        EXPECT_LE(holm, std::min(1.0, 3 * p) + 1e-15);
+        EXPECT_EQ(verdict == "behind", holm < 0.05);
+        EXPECT_LT(number(csv.rows[i][csv.col("vs_leader_ci95_low")]), number(csv.rows[i][csv.col("vs_leader_difference")]));
+    }
 }
 
 TEST_F(ReportTest, SummaryJsonAgreesWithCsv) {
@@ -189,6 +226,11 @@ TEST_F(ReportTest, SummaryJsonAgreesWithCsv) {
     EXPECT_EQ(j.at("rank_by"), "validation");
     EXPECT_EQ(j.at("experiment"), "fake_mnist");
     EXPECT_EQ(j.at("best_run").get<std::string>().rfind("activation=relu,hidden=64,seed=", 0), 0u);
+    // The verdict, with the words the terminal and the pages show.
+    const Json& verdict = j.at("verdict");
+    EXPECT_EQ(verdict.at("leader"), "activation=relu,hidden=64");
+    EXPECT_NE(verdict.at("headline").get<std::string>().find("activation=relu,hidden=64"), std::string::npos);
+    EXPECT_EQ(verdict.at("alpha").get<double>(), 0.05);
     const Json& configs = j.at("configs");
     ASSERT_TRUE(configs.is_array());
     Csv csv = read_csv(paths_->summary_csv);
@@ -197,8 +239,11 @@ TEST_F(ReportTest, SummaryJsonAgreesWithCsv) {
         const Json& c = configs[i];
         EXPECT_EQ(c.at("config_id"), csv.rows[i][csv.col("config_id")]);
         EXPECT_EQ(c.at("rank_by"), "validation");
-        EXPECT_NEAR(c.at("best_validation_accuracy").at("mean").get<double>(),
-                    number(csv.rows[i][csv.col("best_validation_accuracy_mean")]), 1e-12);
+        EXPECT_NEAR(c.at("validation_accuracy").at("mean").get<double>(),
+                    number(csv.rows[i][csv.col("validation_accuracy_mean")]), 1e-12);
+        EXPECT_EQ(c.at("test_accuracy").at("n").get<int>(), std::stoi(csv.rows[i][csv.col("test_accuracy_n")]));
+        EXPECT_NEAR(c.at("test_accuracy").at("ci95_low").get<double>(),
+                    number(csv.rows[i][csv.col("test_accuracy_ci95_low")]), 1e-12);
         EXPECT_EQ(c.at("status").at("failed").get<double>(), number(csv.rows[i][csv.col("failed")]));
         EXPECT_EQ(c.at("assignments").at("model.hidden"), csv.rows[i][csv.col("model.hidden")]);
     }
@@ -220,7 +265,8 @@ TEST_F(ReportTest, HtmlIsWellFormedSelfContainedAndNamesEveryConfiguration) {
     std::size_t svgs = 0;
     for (std::size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
     EXPECT_EQ(svgs, 4u);
-    EXPECT_NE(html.find("total hidden units (log scale)"), std::string::npos);
+    EXPECT_NE(html.find("parameters (weights and biases, log scale)"), std::string::npos);
+    EXPECT_NE(html.find("band is the 95% interval of that mean"), std::string::npos);
     EXPECT_NE(html.find("image-rendering: pixelated"), std::string::npos);
 }
 
@@ -323,12 +369,53 @@ TEST_F(ReportTest, RankedTableTextForTheTerminal) {
     ASSERT_NE(a, std::string::npos) << text;
     ASSERT_NE(b, std::string::npos) << text;
     EXPECT_LT(a, b);
-    EXPECT_NE(text.find("best val acc"), std::string::npos);
+    EXPECT_NE(text.find("\nverdict: "), std::string::npos) << text;
+    for (const char* column : {"val acc", "test acc", "final test acc", "epoch", "vs #1", "sd"})
+        EXPECT_NE(text.find(column), std::string::npos) << column;
+    EXPECT_NE(text.find("mean ± half-width of its 95% t-interval"), std::string::npos) << text;
+    EXPECT_NE(text.find(" ± "), std::string::npos) << text;
+    EXPECT_NE(text.find("leader"), std::string::npos) << text;
     EXPECT_NE(text.find("1 diverged"), std::string::npos);
     EXPECT_NE(text.find(test::fake_error()), std::string::npos);
+    EXPECT_EQ(text.find("warning:"), std::string::npos) << text;  // 3 seeds and a validation split
 }
 
-TEST(ReportNoValidation, RankedByFinalTestAccuracy) {
+// The best run is the run with the best validation figure; its section shows
+// that epoch's test accuracy, confusion matrix and weights (weights-best.bin).
+TEST_F(ReportTest, BestRunShowsItsChosenEpoch) {
+    std::string best_id;
+    double best = -1;
+    for (const FakeRun& r : *runs_) {
+        if (r.status == "failed") continue;
+        const double v = recompute(dir() / "runs" / r.id, r).val;
+        if (v > best) best = v, best_id = r.id;
+    }
+    const Json j = read_json_file(paths_->summary_json, 1 << 20);
+    EXPECT_EQ(j.at("best_run"), best_id);
+    const fs::path run = dir() / "runs" / best_id;
+    const RunSummary s = read_run_summary(run / "summary.json");
+    const std::string html = test::read_text(paths_->html);
+    const std::string epoch = std::to_string(s.chosen_epoch);
+    EXPECT_NE(html.find("Confusion matrix (test set, epoch " + epoch + ", the chosen one)"), std::string::npos);
+    EXPECT_NE(html.find("The weights at epoch " + epoch + ", the chosen one (<code>weights-best.bin</code>)"),
+              std::string::npos);
+    char acc[32];
+    std::snprintf(acc, sizeof acc, "<b>test accuracy %.2f%%</b>", 100 * s.chosen_test_accuracy);
+    EXPECT_NE(html.find(acc), std::string::npos) << acc;
+    // The pictures are weights-best.bin's, in order, not weights.bin's.
+    auto uris = [](const LayerImages& layer) {
+        std::vector<std::string> out;
+        for (const NeuronImage& n : layer.images) out.push_back(png_data_uri(n.png));
+        return out;
+    };
+    std::vector<std::string> shown;
+    for (std::size_t p = html.find("src=\"data:"); p != std::string::npos; p = html.find("src=\"data:", p + 1))
+        shown.push_back(html.substr(p + 5, html.find('"', p + 5) - p - 5));
+    EXPECT_EQ(shown, uris(first_layer_images(read_weights(run / "weights-best.bin"))));
+    EXPECT_NE(shown, uris(first_layer_images(read_weights(run / "weights.bin"))));
+}
+
+TEST(ReportNoValidation, RankedByTestAccuracyAtTheLastEpochAndSaysSo) {
     test::TempDir dir("noval");
     test::FakeSweepOptions o;
     o.validation = false;
@@ -340,9 +427,12 @@ TEST(ReportNoValidation, RankedByFinalTestAccuracy) {
     ASSERT_EQ(csv.rows.size(), 4u);
     for (const auto& row : csv.rows) {
         EXPECT_EQ(row[csv.col("rank_by")], "test");
-        EXPECT_EQ(row[csv.col("best_validation_accuracy_mean")], "");
+        EXPECT_EQ(row[csv.col("validation_accuracy_mean")], "");
         EXPECT_EQ(row[csv.col("rank_value")], row[csv.col("final_test_accuracy_mean")]);
+        EXPECT_EQ(row[csv.col("test_accuracy_mean")], row[csv.col("final_test_accuracy_mean")]);  // the last epoch
         EXPECT_EQ(row[csv.col("final_test_accuracy_std")], "0");  // one seed
+        EXPECT_EQ(row[csv.col("final_test_accuracy_ci95_low")], "");  // no interval from one run
+        EXPECT_EQ(row[csv.col("vs_leader_p")], "");  // nor a test
     }
     for (std::size_t i = 1; i < csv.rows.size(); ++i)
         EXPECT_GE(number(csv.rows[i - 1][csv.col("rank_value")]), number(csv.rows[i][csv.col("rank_value")]));
@@ -350,6 +440,14 @@ TEST(ReportNoValidation, RankedByFinalTestAccuracy) {
     EXPECT_EQ(test::check_html(html), "");
     EXPECT_NE(html.find("no validation split"), std::string::npos);
     EXPECT_NE(html.find("Test accuracy per epoch"), std::string::npos);
+    // One seed and no validation split: the headline names no winner and both warnings are shown.
+    const std::string text = ranked_table_text(dir.path());
+    EXPECT_NE(text.find("No configuration is significantly ahead"), std::string::npos) << text;
+    EXPECT_NE(text.find("warning: Only 1 run per configuration"), std::string::npos) << text;
+    EXPECT_NE(text.find("warning: No validation split"), std::string::npos) << text;
+    EXPECT_NE(html.find("<div class=\"warn\">Only 1 run"), std::string::npos);
+    EXPECT_NE(html.find("<div class=\"warn\">No validation split"), std::string::npos);
+    EXPECT_NE(test::read_text(paths.markdown).find("> **Warning:** No validation split"), std::string::npos);
 }
 
 TEST(ReportHiddenChart, SkippedWithANoteWhenHiddenSizesDoNotVary) {
@@ -364,17 +462,26 @@ TEST(ReportHiddenChart, SkippedWithANoteWhenHiddenSizesDoNotVary) {
     EXPECT_EQ(html.find("id=\"hidden-size-plot\""), std::string::npos);
 }
 
-TEST(ReportHiddenChart, CategoriesWhenTotalsRepeat) {
-    test::TempDir dir("cats");
+// Parameters on a log axis, one line per activation and depth: 32 and 16x16
+// have the same number of hidden units but are different networks.
+TEST(ReportHiddenChart, OneLinePerActivationAndDepthOnParameters) {
+    test::TempDir dir("depths");
     test::FakeSweepOptions o;
     o.hidden = {{32}, {16, 16}, {64}};
     o.extra_failed_and_diverged = false;
-    o.seeds = {1};
     test::write_fake_sweep(dir.path(), o);
     const std::string html = test::read_text(write_report(dir.path()).html);
     EXPECT_EQ(test::check_html(html), "");
-    EXPECT_NE(html.find("hidden layers (units per layer)"), std::string::npos);
-    EXPECT_NE(html.find(">16x16</text>"), std::string::npos);
+    const std::string chart = html.substr(html.find("<title>Validation accuracy against model size</title>"));
+    EXPECT_NE(chart.find("parameters (weights and biases, log scale)"), std::string::npos);
+    for (const char* line : {"relu, 1 hidden layer", "relu, 2 hidden layers", "sigmoid, 1 hidden layer",
+                             "sigmoid, 2 hidden layers"})
+        EXPECT_NE(chart.find(">" + std::string(line) + "</text>"), std::string::npos) << line;
+    EXPECT_NE(chart.find("class=\"errorbars\""), std::string::npos);
+    EXPECT_NE(chart.find("(axis starts at "), std::string::npos);
+    // Log ticks with grouped thousands: 784-32-10 has 25,450 parameters, 784-64-10 50,890.
+    EXPECT_NE(chart.find(">20,000</text>"), std::string::npos);
+    EXPECT_NE(chart.find(">50,000</text>"), std::string::npos);
 }
 
 TEST(ReportRunFolder, ARunFolderIsReportedIntoItsReportSubfolder) {

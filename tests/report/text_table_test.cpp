@@ -104,7 +104,7 @@ TEST(Fitted, CompareAndRankingOfLongConfigurationsFit100Columns) {
     const std::string cmp = compare_text(a.path(), b.path(), 100);
     EXPECT_LE(widest(cmp), 100u) << cmp;
     EXPECT_NE(cmp.find("activation=leaky_relu,hidden=128x64"), std::string::npos) << cmp;
-    EXPECT_NE(cmp.find(" pp  "), std::string::npos) << cmp;
+    EXPECT_NE(cmp.find("+0.96 ± 0.01  < 0.001"), std::string::npos) << cmp;  // B - A and its p on one line
     const std::string ranking = ranked_table_text(a.path(), 100);
     EXPECT_LE(widest(ranking.substr(0, ranking.find("failed runs:"))), 100u) << ranking;
     EXPECT_NE(ranking.find("leaky_relu,"), std::string::npos) << ranking;
@@ -114,9 +114,8 @@ TEST(Fitted, CompareAndRankingOfLongConfigurationsFit100Columns) {
 }
 
 TEST(CompareJson, TwoSweepsConfigurationByConfiguration) {
-    test::TempDir a("cja"), b("cjb");
+    test::TempDir a("cja"), b("cjb"), a1("cja1"), b1("cjb1");
     test::FakeSweepOptions o;
-    o.seeds = {1};
     o.extra_failed_and_diverged = false;
     test::write_fake_sweep(a.path(), o);
     o.accuracy_offset = 0.01;
@@ -124,15 +123,38 @@ TEST(CompareJson, TwoSweepsConfigurationByConfiguration) {
     const Json j = parse_json(compare_json(a.path(), b.path()), "compare --json");
     EXPECT_EQ(j["kind"], "sweeps");
     EXPECT_EQ(j["a"]["path"], a.path().string());
-    EXPECT_EQ(j["metric"], "best_validation_accuracy");
+    EXPECT_EQ(j["metric"], "chosen_test_accuracy");
+    EXPECT_TRUE(j["validation_compared"].get<bool>());
     ASSERT_EQ(j["configurations"].size(), 4u);
     for (const Json& c : j["configurations"]) {
         // B's accuracies are A's plus 0.01 (the fake sweep rounds them to 4 digits).
-        EXPECT_NEAR(c["difference"].get<double>(), 0.01, 0.001) << c.dump();
-        EXPECT_DOUBLE_EQ(c["difference"].get<double>(), c["b"]["mean"].get<double>() - c["a"]["mean"].get<double>());
-        EXPECT_EQ(c["a_runs"]["ok"], 1);
+        const Json& d = c["test_difference"];
+        EXPECT_NEAR(d["difference"].get<double>(), 0.01, 0.001) << c.dump();
+        EXPECT_NEAR(d["difference"].get<double>(), c["b"]["mean"].get<double>() - c["a"]["mean"].get<double>(), 1e-12);
+        EXPECT_LE(d["ci_lo"].get<double>(), d["difference"].get<double>()) << c.dump();
+        EXPECT_GE(d["ci_hi"].get<double>(), d["difference"].get<double>()) << c.dump();
+        EXPECT_LT(d["p"].get<double>(), 0.05) << c.dump();
+        EXPECT_EQ(d["test"], "paired");
+        EXPECT_EQ(c["a"]["n"], 3);
+        EXPECT_LT(c["a"]["ci_lo"].get<double>(), c["a"]["mean"].get<double>());
+        EXPECT_TRUE(c.contains("validation_difference")) << c.dump();
+        EXPECT_EQ(c["a_runs"]["ok"], 3);
     }
     EXPECT_TRUE(j["only_in_a"].empty());
+    EXPECT_NE(j["headline_b"].get<std::string>().find(" is ahead of "), std::string::npos) << j.dump(2);
+
+    // One seed each: a difference, but nothing to test it with.
+    o.seeds = {1};
+    o.accuracy_offset = 0;
+    test::write_fake_sweep(a1.path(), o);
+    o.accuracy_offset = 0.01;
+    test::write_fake_sweep(b1.path(), o);
+    const Json one = parse_json(compare_json(a1.path(), b1.path()), "compare --json");
+    for (const Json& c : one["configurations"]) {
+        EXPECT_NEAR(c["test_difference"]["difference"].get<double>(), 0.01, 0.001) << c.dump();
+        EXPECT_TRUE(c["test_difference"]["p"].is_null()) << c.dump();
+        EXPECT_TRUE(c["test_difference"]["test"].is_null()) << c.dump();
+    }
 }
 
 TEST(CompareJson, TwoRunsMeasuresAndSettings) {

@@ -67,6 +67,8 @@ RunSummary full_summary() {
     r.samples_per_second = 54321.123456789;
     r.classes = 3;
     r.confusion = {5, 1, 0, 0, 6, 1, 2, 0, 5};
+    r.chosen_epoch = 1;
+    r.chosen_confusion = {3, 2, 1, 1, 4, 2, 2, 2, 3};
     r.early_stopped_epoch = 3;
     SummaryInfo info{"mnist_3b1b", "mnist", 7203, 801, 20, 18446744073709551u, 32, "sgd", "cross_entropy"};
     return run_summary(r, info);
@@ -91,6 +93,10 @@ TEST(RunSummary, EveryFieldReadsBackExactly) {
     EXPECT_EQ(b.validation_accuracy, 1.0 / 7.0);
     EXPECT_EQ(b.best_validation_accuracy, 3.0 / 7.0);
     EXPECT_EQ(b.best_validation_epoch, 1);
+    EXPECT_EQ(b.chosen_epoch, 1);  // validation 3/7, 2/7, 1/7: the first epoch
+    EXPECT_EQ(b.chosen_validation_accuracy, 3.0 / 7.0);
+    EXPECT_EQ(b.chosen_test_accuracy, 0.25);
+    EXPECT_EQ(b.chosen_test_loss, 2.0 / 3.0);
     EXPECT_EQ(b.train_loss, 0.2);
     EXPECT_EQ(b.train_accuracy, 0.1 + 0.2);
     EXPECT_EQ(b.train_seconds, 1.2345678901234567);
@@ -102,10 +108,12 @@ TEST(RunSummary, EveryFieldReadsBackExactly) {
     EXPECT_EQ(b.loss, "cross_entropy");
     EXPECT_EQ(b.classes, 3);
     EXPECT_EQ(b.confusion, (std::vector<std::vector<double>>{{5, 1, 0}, {0, 6, 1}, {2, 0, 5}}));
+    EXPECT_EQ(b.chosen_confusion, (std::vector<std::vector<double>>{{3, 2, 1}, {1, 4, 2}, {2, 2, 3}}));
     EXPECT_EQ(run_summary_text(b), run_summary_text(s));
 }
 
-// The keys of summary.json, in order: those soma has always written, and classes.
+// The keys of summary.json, in order: those soma has always written, classes,
+// and the chosen epoch's (after epochs, and its confusion matrix last).
 TEST(RunSummary, KeysStayAsTheyWere) {
     std::vector<std::string> keys;
     std::istringstream lines(run_summary_text(full_summary()));
@@ -113,11 +121,12 @@ TEST(RunSummary, KeysStayAsTheyWere) {
         if (line.rfind("  \"", 0) == 0) keys.push_back(line.substr(3, line.find('"', 3) - 3));
     EXPECT_EQ(keys, (std::vector<std::string>{
                         "experiment", "status", "early_stopped_epoch", "network", "parameters", "dataset",
-                        "train_samples", "validation_samples", "test_samples", "epochs", "test_accuracy", "test_loss",
+                        "train_samples", "validation_samples", "test_samples", "epochs", "epoch_rule", "chosen_epoch",
+                        "chosen_validation_accuracy", "chosen_test_accuracy", "chosen_test_loss", "test_accuracy", "test_loss",
                         "best_test_accuracy", "best_test_epoch", "validation_accuracy", "best_validation_accuracy",
                         "best_validation_epoch", "train_loss", "train_accuracy", "train_seconds",
                         "samples_per_second", "threads", "seed", "batch_size", "optimizer", "loss", "classes",
-                        "confusion"}));
+                        "confusion", "chosen_confusion"}));
 }
 
 TEST(RunSummary, AFailedRunsSummaryIsItsHeadAndReads) {
@@ -177,6 +186,9 @@ TEST(RunSummary, ImpossibleValuesAreRefusedNamingTheKeyAndTheRange) {
          "field \"confusion[0]\": expected a row of 3 counts (a square matrix), got 4 values"},
         {"      6,", "      -6,", "field \"confusion[1][1]\": expected a count in [0, 20], got -6"},
         {"      6,", "      7,", "field \"confusion\": the counts add up to 21, expected the 20 test samples"},
+        {"\"chosen_confusion\": [\n    [\n      3,", "\"chosen_confusion\": [\n    [\n      4,",
+         "field \"chosen_confusion\": the counts add up to 21, expected the 20 test samples"},
+        {"\"chosen_epoch\": 1", "\"chosen_epoch\": 4", "field \"chosen_epoch\": expected at most the epochs trained (3), got 4"},
     };
     for (const Tampering& t : cases)
         EXPECT_EQ(tampered(t.from, t.to), std::string("runs/a/summary.json: ") + t.error) << t.to;

@@ -28,8 +28,6 @@
 
 namespace soma {
 
-BenchRow::BenchRow() : test_accuracy(std::numeric_limits<double>::quiet_NaN()) {}
-
 namespace {
 
 using clock_type = std::chrono::steady_clock;
@@ -164,6 +162,7 @@ void validate_bench_options(const BenchOptions& o) {
     if (o.threads < 0) throw Error("bench: threads must be >= 0 (0 = automatic)");
     if (o.epochs < 1) throw Error("bench: epochs must be >= 1");
     if (o.accuracy_epochs < 0) throw Error("bench: accuracy epochs must be >= 0");
+    if (o.accuracy_seeds < 1) throw Error("bench: accuracy seeds must be >= 1");
     if (o.latency_samples < 1) throw Error("bench: latency samples must be >= 1");
     if (o.activation.empty()) throw Error("bench: activation must not be empty");
     const std::vector<std::string>& names = bench_dataset_names();
@@ -208,28 +207,44 @@ struct BatchBuffers {
           labels(static_cast<std::size_t>(std::max(batch, TrainingSession::kEvalBatch))) {}
 };
 
+// One epoch of training as the trainer runs it (shuffle, uint8 scaling,
+// TrainingSession::step); its seconds.
+double train_epoch(Batcher& batcher, int epoch, TrainingSession& session, BatchBuffers& buf) {
+    batcher.start_epoch(epoch);
+    const auto t0 = clock_type::now();
+    while (int b = batcher.next(buf.x.data(), buf.labels.data())) session.step(buf.x.data(), buf.labels.data(), b);
+    return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
 // Training: epochs exactly as the trainer times them; the median of the timed
-// ones, and the test accuracy after accuracy_epochs when asked.
+// ones, and the test accuracy after accuracy_epochs when asked (this is the
+// first seed's).
 void time_training(const BenchOptions& o, const Dataset& data, TrainingSession& session, BatchBuffers& buf,
                    BenchRow& row) {
-    const int features = data.features();
-    Batcher batcher(data.train, features, o.batch, derive_seed(o.seed, 77), /*shuffle=*/true);
+    Batcher batcher(data.train, data.features(), o.batch, derive_seed(o.seed, 77), /*shuffle=*/true);
     const int total_epochs = std::max(1 + o.epochs, o.accuracy_epochs);
     std::vector<double> timed;
     for (int epoch = 1; epoch <= total_epochs; ++epoch) {
-        batcher.start_epoch(epoch);
-        const auto t0 = clock_type::now();
-        while (int b = batcher.next(buf.x.data(), buf.labels.data())) session.step(buf.x.data(), buf.labels.data(), b);
-        const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
+        const double s = train_epoch(batcher, epoch, session, buf);
         const double rate = s > 0 ? static_cast<double>(data.train.size()) / s : 0;
         row.epoch_samples_per_second.push_back(rate);
         if (epoch >= 2 && epoch <= 1 + o.epochs) timed.push_back(rate);
         if (epoch == o.accuracy_epochs) {
-            row.test_accuracy = session.evaluate(data.test).accuracy;
+            row.test_accuracies.push_back(session.evaluate(data.test).accuracy);
             row.accuracy_epochs = epoch;
         }
     }
     row.train_samples_per_second = median(timed);
+}
+
+// The test accuracy of a fresh network trained accuracy_epochs with `seed`.
+double seed_accuracy(const BenchOptions& o, const Dataset& data, const Registry& registry, const ModelConfig& model,
+                     TrainingConfig tc, std::uint64_t seed, BatchBuffers& buf) {
+    tc.seed = seed;
+    TrainingSession session(registry, model, tc, data.features(), data.classes, o.batch);
+    Batcher batcher(data.train, data.features(), o.batch, derive_seed(seed, 77), /*shuffle=*/true);
+    for (int epoch = 1; epoch <= o.accuracy_epochs; ++epoch) train_epoch(batcher, epoch, session, buf);
+    return session.evaluate(data.test).accuracy;
 }
 
 // Inference at batch 256 over the test split: one untimed pass, then at
@@ -313,6 +328,9 @@ BenchRow measure_architecture(const BenchOptions& o, const Architecture& a, int*
     time_training(o, data, session, buf, row);
     row.infer_samples_per_second = time_inference(data, session.network(), buf);
     time_latency(o, data, session.network(), buf, row);
+    if (o.accuracy_epochs > 0)
+        for (int k = 1; k < o.accuracy_seeds; ++k)
+            row.test_accuracies.push_back(seed_accuracy(o, data, registry, model, tc, o.seed + k, buf));
     row.peak_memory_mb = static_cast<double>(peak_rss_kb()) / 1024.0;
     return row;
 }
@@ -337,7 +355,7 @@ BenchResult run_bench(const BenchOptions& options, std::ostream& log) {
         r.architecture = a.text;
         r.parameters = architecture_parameters(a);
         r.flops = architecture_flops(a);
-        r.accuracy_epochs = std::isnan(r.test_accuracy) ? 0 : options.accuracy_epochs;
+        r.accuracy_epochs = r.test_accuracies.empty() ? 0 : options.accuracy_epochs;
         result.train_samples = train_samples;
         result.test_samples = test_samples;
         char line[256];

@@ -14,7 +14,11 @@
 //                        (inference, batch 1), argmax; microseconds, over
 //                        `latency_samples` samples after 100 warm-ups
 //   peak memory          VmHWM of the child after all of the above (MB = 2^20 B)
-//   test accuracy        with accuracy_epochs > 0: after that many epochs
+//   test accuracy        with accuracy_epochs > 0: after that many epochs, once
+//                        per seed (seed, seed + 1, ...: accuracy_seeds of them;
+//                        the first is the timed training), so that the
+//                        architectures' accuracies carry 95% intervals and are
+//                        compared by paired t-tests (the same seeds and data)
 #pragma once
 
 #include <cstddef>
@@ -25,6 +29,7 @@
 
 #include "bench/architecture.h"
 #include "config/experiment.h"
+#include "toolkit/stats.h"
 
 namespace soma {
 
@@ -36,6 +41,7 @@ struct BenchOptions {
     std::string activation = "sigmoid";
     int epochs = 3;            // timed epochs after the warm-up epoch
     int accuracy_epochs = 0;   // 0 = accuracy not measured
+    int accuracy_seeds = 3;    // trainings per architecture for the accuracy (>= 1; 3 or more to compare)
     int latency_samples = 2000;
     std::uint64_t seed = 1;
     std::filesystem::path out = "runs/bench";
@@ -58,11 +64,11 @@ struct BenchRow {
     double infer_samples_per_second = 0;
     double latency_p50_us = 0, latency_p99_us = 0, latency_mean_us = 0;
     double peak_memory_mb = 0;
-    double test_accuracy;  // NaN unless measured
+    std::vector<double> test_accuracies;  // one per seed (seed, seed + 1, ...); empty unless measured
     int accuracy_epochs = 0;
     std::vector<double> epoch_samples_per_second;  // every epoch, warm-up first
 
-    BenchRow();
+    Stat accuracy() const { return stat_of(test_accuracies); }
 };
 
 struct BenchResult {
@@ -95,6 +101,14 @@ BenchRow measure_architecture(const BenchOptions& options, const Architecture& a
 // architecture to log as it finishes. Throws soma::Error when a child fails
 // (its message, naming the architecture).
 BenchResult run_bench(const BenchOptions& options, std::ostream& log);
+
+// The architectures' accuracies against the most accurate one (paired
+// t-tests over the shared seeds, Holm-adjusted); no leader without accuracies.
+LeaderVerdict accuracy_verdict(const BenchResult& result);
+// Its sentences: "784-100-10 is ahead of all 3 other architectures ..." or
+// "No architecture is significantly ahead ...", and the power estimate;
+// "" without accuracies.
+std::string accuracy_headline(const BenchResult& result);
 
 // The outputs.
 // The table for the terminal, fitted to width (0 = unlimited).

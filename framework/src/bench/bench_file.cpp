@@ -5,6 +5,7 @@
 //   threads = 0               # 0 = automatic
 //   dataset = "fashion-mnist" # mnist | mnist-10k | fashion-mnist | synthetic
 //   accuracy_epochs = 0       # > 0: train that long and report test accuracy
+//   seeds = 3                 # trainings per architecture for the accuracy (its 95% interval)
 //   activation = "sigmoid"
 //   epochs = 3                # timed epochs after the warm-up
 //   latency_samples = 2000    # >= 2000
@@ -44,7 +45,7 @@ BenchOptions load_bench_file(const std::filesystem::path& file, const PluginPerm
     if (!bench) fail(SourcePos{display_path(file), 0, 0}, "no [bench] table (architectures = [\"784-16-16-10\", ...])");
     expect_type(*bench, Node::Type::table, "bench");
     check_keys(*bench,
-               {"architectures", "batch", "threads", "dataset", "accuracy_epochs", "activation", "epochs",
+               {"architectures", "batch", "threads", "dataset", "accuracy_epochs", "seeds", "activation", "epochs",
                 "latency_samples", "out"},
                "[bench]");
 
@@ -66,6 +67,7 @@ BenchOptions load_bench_file(const std::filesystem::path& file, const PluginPerm
         o.data.dataset = check_choice(*v, "bench.dataset", bench_dataset_names());
     if (const Node* v = bench->find("accuracy_epochs"))
         o.accuracy_epochs = static_cast<int>(check_integer(*v, "bench.accuracy_epochs", 0, 100000));
+    if (const Node* v = bench->find("seeds")) o.accuracy_seeds = static_cast<int>(check_integer(*v, "bench.seeds", 1, 1000));
     if (const Node* v = bench->find("activation")) {
         expect_type(*v, Node::Type::string, "bench.activation");
         if (v->string.empty()) fail(v->pos, "bench.activation: expected an activation plugin name, got \"\"");

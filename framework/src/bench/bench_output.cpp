@@ -7,6 +7,7 @@
 #include "toolkit/html_page.h"
 #include "toolkit/text_table.h"
 #include "toolkit/svg_chart.h"
+#include "toolkit/verdict.h"
 #include "util/atomic_file.h"
 
 namespace soma {
@@ -19,30 +20,9 @@ std::string threads_text(const BenchOptions& o) {
 
 std::string fmt_mb(double v) { return fmt_fixed(v, 1); }
 
-// Ticks for a log axis: the 1-2-5 values from the one at or below the
-// smallest value to the one at or above the largest, so there are always
-// at least two.
-std::vector<double> log_ticks(const std::vector<double>& values) {
-    double lo = INFINITY, hi = 0;
-    for (double v : values)
-        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-    if (!(hi > 0)) return {};
-    std::vector<double> all;
-    for (double d = std::pow(10.0, std::floor(std::log10(lo)) - 1); d <= hi * 100; d *= 10)
-        for (double m : {1.0, 2.0, 5.0}) all.push_back(d * m);
-    std::size_t first = 0;
-    while (first + 1 < all.size() && all[first + 1] <= lo * 1.0001) ++first;
-    std::vector<double> ticks;
-    for (std::size_t i = first; i < all.size(); ++i) {
-        ticks.push_back(all[i]);
-        if (all[i] >= hi * 0.9999) break;
-    }
-    return ticks;
-}
-
 bool any_accuracy(const BenchResult& r) {
     for (const BenchRow& row : r.rows)
-        if (std::isfinite(row.test_accuracy)) return true;
+        if (!row.test_accuracies.empty()) return true;
     return false;
 }
 
@@ -98,20 +78,79 @@ LineChart latency_chart(const BenchResult& r) {
 LineChart accuracy_chart(const BenchResult& r) {
     LineChart c;
     c.id = "accuracy";
-    c.title = "Test accuracy against parameters";
+    c.title = "Test accuracy against parameters (mean over seeds, bar = 95% interval)";
     c.x.label = "parameters (log scale)";
     c.x.log = true;
     c.y.label = "test accuracy";
     c.y.percent = true;
+    c.y.say_start = true;
     c.legend_title = "architecture";
+    std::vector<double> sizes;
     for (const BenchRow& row : r.rows) {
+        const Stat a = row.accuracy();
         ChartSeries s;
         s.name = row.architecture;
         s.x = {static_cast<double>(row.parameters)};
-        s.y = {row.test_accuracy};
+        s.y = {a.mean};
+        s.lo = {a.lo()};
+        s.hi = {a.hi()};
+        s.error_bars = true;
+        sizes.push_back(static_cast<double>(row.parameters));
         c.series.push_back(s);
     }
+    c.x.ticks = log_ticks(sizes);
     return c;
+}
+
+// The architectures as a verdict names them, with their accuracy counts.
+VerdictWords accuracy_words(const BenchResult& r) {
+    VerdictWords w;
+    for (const BenchRow& row : r.rows) {
+        w.names.push_back(row.architecture);
+        w.counts.push_back(row.accuracy().n);
+    }
+    w.measure = "test accuracy after " + std::to_string(r.options.accuracy_epochs) + " epochs";
+    w.noun = "architecture";
+    return w;
+}
+
+}  // namespace
+
+LeaderVerdict accuracy_verdict(const BenchResult& r) {
+    std::vector<SeededSample> groups;
+    std::size_t leader = static_cast<std::size_t>(-1);
+    for (std::size_t i = 0; i < r.rows.size(); ++i) {
+        SeededSample g;
+        g.values = r.rows[i].test_accuracies;
+        for (std::size_t k = 0; k < g.values.size(); ++k) g.seeds.push_back(r.options.seed + k);
+        g.split = r.options.data.dataset;  // every architecture trains and tests on the same data
+        const double mean = r.rows[i].accuracy().mean;
+        if (std::isfinite(mean) && (leader >= r.rows.size() || mean > r.rows[leader].accuracy().mean)) leader = i;
+        groups.push_back(std::move(g));
+    }
+    return compare_with_leader(groups, leader);
+}
+
+std::string accuracy_headline(const BenchResult& r) {
+    const LeaderVerdict v = accuracy_verdict(r);
+    if (v.leader >= r.rows.size()) return "";
+    const VerdictWords w = accuracy_words(r);
+    std::string out = verdict_headline(v, w);
+    const std::string power = power_sentence(v, w);
+    if (!power.empty()) out += " " + power;
+    const int fewest = fewest_values(w.counts);
+    if (fewest < 3 && r.rows.size() > 1)
+        out += " With " + std::to_string(fewest) + (fewest == 1 ? " seed" : " seeds") +
+               " per architecture this is no evidence: use --seeds 3 or more.";
+    return out;
+}
+
+namespace {
+
+std::string accuracy_cell(const BenchRow& b) {
+    const Stat a = b.accuracy();
+    if (a.n == 0) return "-";
+    return fmt_percent_stat(a) + (a.n > 1 ? " (sd " + fmt_fixed(100 * a.std, 2) + ", n " + std::to_string(a.n) + ")" : "");
 }
 
 }  // namespace
@@ -124,7 +163,7 @@ std::string bench_table_text(const BenchResult& r, std::size_t width) {
         rows.push_back({b.architecture, fmt_count(static_cast<double>(b.parameters)), fmt_count(b.flops),
                         std::to_string(b.threads), fmt_count(b.train_samples_per_second),
                         fmt_count(b.infer_samples_per_second), fmt_fixed(b.latency_p50_us, 1),
-                        fmt_fixed(b.latency_p99_us, 1), fmt_mb(b.peak_memory_mb), fmt_percent(b.test_accuracy)});
+                        fmt_fixed(b.latency_p99_us, 1), fmt_mb(b.peak_memory_mb), accuracy_cell(b)});
     std::ostringstream o;
     const BenchOptions& opt = r.options;
     o << "soma bench: dataset " << opt.data.dataset << " (" << r.train_samples << " train / " << r.test_samples
@@ -132,24 +171,31 @@ std::string bench_table_text(const BenchResult& r, std::size_t width) {
       << ". FLOPs/sample = 2 x multiply-adds of one forward pass. train: median samples/s of " << opt.epochs
       << (opt.epochs == 1 ? " epoch" : " epochs") << " after a warm-up epoch; infer: batch 256, inference mode;"
       << " p50/p99: batch-1 latency over " << opt.latency_samples << " samples; peak MB: VmHWM of the measuring process";
-    if (opt.accuracy_epochs > 0) o << "; test acc after " << opt.accuracy_epochs << " epochs";
+    if (opt.accuracy_epochs > 0)
+        o << "; test acc after " << opt.accuracy_epochs << " epochs, mean ± 95% interval over seeds " << opt.seed
+          << ".." << opt.seed + static_cast<std::uint64_t>(opt.accuracy_seeds) - 1;
     o << ".";
     std::string out;
     for (const std::string& line : wrap_text(o.str(), width)) out += line + "\n";
-    return out + "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
+    out += "\n" + text_table(rows, {false, true, true, true, true, true, true, true, true, true}, width);
+    const std::string verdict = accuracy_headline(r);
+    if (!verdict.empty())
+        for (const std::string& line : wrap_text("\naccuracy: " + verdict, width)) out += line + "\n";
+    return out;
 }
 
 std::string bench_csv(const BenchResult& r) {
     std::ostringstream o;
     o << "architecture,parameters,flops_per_sample,threads,batch,train_samples_per_second,"
          "infer_samples_per_second,latency_p50_us,latency_p99_us,latency_mean_us,peak_memory_mb,test_accuracy,"
-         "accuracy_epochs\n";
+         "test_accuracy_std,test_accuracy_n,test_accuracy_ci95_low,test_accuracy_ci95_high,accuracy_epochs\n";
     for (const BenchRow& b : r.rows)
         o << b.architecture << "," << b.parameters << "," << fmt_exact(b.flops) << "," << b.threads << ","
           << r.options.batch << "," << fmt_exact(b.train_samples_per_second) << ","
           << fmt_exact(b.infer_samples_per_second) << "," << fmt_exact(b.latency_p50_us) << ","
           << fmt_exact(b.latency_p99_us) << "," << fmt_exact(b.latency_mean_us) << "," << fmt_exact(b.peak_memory_mb)
-          << "," << fmt_exact(b.test_accuracy) << "," << b.accuracy_epochs << "\n";
+          << "," << fmt_exact(b.accuracy().mean) << "," << fmt_exact(b.accuracy().std) << "," << b.accuracy().n << ","
+          << fmt_exact(b.accuracy().lo()) << "," << fmt_exact(b.accuracy().hi()) << "," << b.accuracy_epochs << "\n";
     return o.str();
 }
 
@@ -164,21 +210,16 @@ std::string bench_html(const BenchResult& r) {
       << xml_escape(threads_text(opt)) << ".<br>Machine: " << xml_escape(r.machine) << ", " << r.cores
       << (r.cores == 1 ? " core" : " cores") << "; " << xml_escape(r.date) << ".</p>\n";
 
-    // Headline: the fastest to train, and the most accurate when measured.
+    // Headline: the fastest to train; the most accurate only when it is significantly so.
     const BenchRow* fastest = nullptr;
-    const BenchRow* best = nullptr;
-    for (const BenchRow& b : r.rows) {
+    for (const BenchRow& b : r.rows)
         if (!fastest || b.train_samples_per_second > fastest->train_samples_per_second) fastest = &b;
-        if (std::isfinite(b.test_accuracy) && (!best || b.test_accuracy > best->test_accuracy)) best = &b;
-    }
     if (fastest) {
         o << "<div class=\"headline\">Fastest to train: <b>" << xml_escape(fastest->architecture) << "</b> at "
-          << fmt_count(fastest->train_samples_per_second) << " samples/s";
-        if (best)
-            o << "; most accurate after " << opt.accuracy_epochs << " epochs: <b>" << xml_escape(best->architecture)
-              << "</b> with " << fmt_percent(best->test_accuracy) << " test accuracy ("
-              << fmt_count(static_cast<double>(best->parameters)) << " parameters)";
-        o << ".</div>\n";
+          << fmt_count(fastest->train_samples_per_second) << " samples/s.";
+        const std::string accuracy = accuracy_headline(r);
+        if (!accuracy.empty()) o << "<br>Accuracy: " << xml_escape(accuracy);
+        o << "</div>\n";
     }
 
     o << "<h2>Results</h2>\n<table class=\"bench\">\n<thead><tr><th>architecture</th><th class=\"num\">parameters</th>"
@@ -201,7 +242,7 @@ std::string bench_html(const BenchResult& r) {
           << fmt_count(b.infer_samples_per_second) << "</td><td class=\"num\">" << fmt_fixed(b.latency_p50_us, 1)
           << "</td><td class=\"num\">" << fmt_fixed(b.latency_p99_us, 1) << "</td><td class=\"num\">"
           << fmt_mb(b.peak_memory_mb) << "</td>";
-        if (any_accuracy(r)) o << "<td class=\"num\">" << fmt_percent(b.test_accuracy) << "</td>";
+        if (any_accuracy(r)) o << "<td class=\"num\">" << xml_escape(accuracy_cell(b)) << "</td>";
         o << "</tr>\n";
     }
     o << "</tbody></table>\n";
@@ -215,7 +256,10 @@ std::string bench_html(const BenchResult& r) {
       << " samples after 100 warm-ups. Peak MB: the highest resident memory (VmHWM, 2<sup>20</sup> bytes) of a fresh "
          "process that loaded the plugins and the data and measured that architecture alone."
       << (any_accuracy(r) ? " Test accuracy after " + std::to_string(opt.accuracy_epochs) +
-                                " epochs of SGD (learning rate 0.1)."
+                                " epochs of SGD (learning rate 0.1): mean ± half-width of its 95% t-interval over " +
+                                std::to_string(opt.accuracy_seeds) +
+                                " seeds; architectures are compared by paired t-tests over the same seeds and data, "
+                                "Holm-adjusted."
                           : std::string())
       << "</p>\n";
 
@@ -224,7 +268,7 @@ std::string bench_html(const BenchResult& r) {
     if (any_accuracy(r)) {
         o << "<h2>Accuracy against size</h2>\n" << render_svg(accuracy_chart(r));
         o << "<p class=\"note\">One point per architecture: what its parameters buy after " << opt.accuracy_epochs
-          << " epochs.</p>\n";
+          << " epochs; the bar is the 95% interval of the mean over seeds.</p>\n";
     }
     o << "<footer>Generated by <code>soma bench</code>";
     if (!opt.source.empty()) o << " from <code>" << xml_escape(opt.source.string()) << "</code>";

@@ -22,7 +22,7 @@ void row_fields(Io& io, R& b) {
     io.number("latency_p99_us", b.latency_p99_us, 0.0);
     io.number("latency_mean_us", b.latency_mean_us, 0.0);
     io.number("peak_memory_mb", b.peak_memory_mb, 0.0);
-    io.fraction("test_accuracy", b.test_accuracy);
+    io.numbers("test_accuracies", b.test_accuracies, 0.0, 1.0);
     io.integer("accuracy_epochs", b.accuracy_epochs, 0, max_int);
     io.numbers("epoch_samples_per_second", b.epoch_samples_per_second, 0.0);
 }
@@ -40,6 +40,8 @@ void result_fields(Io& io, R& r) {
     io.integer("threads_requested", r.options.threads, 0, max_int);
     io.integer("timed_epochs", r.options.epochs, 0, max_int);
     io.integer("accuracy_epochs", r.options.accuracy_epochs, 0, max_int);
+    io.integer("accuracy_seeds", r.options.accuracy_seeds, 0, max_int);
+    io.integer("seed", r.options.seed, 0, std::numeric_limits<std::int64_t>::max());
     io.integer("latency_samples", r.options.latency_samples, 0, max_int);
     io.note("flops_per_sample", "2 x multiply-adds of one forward pass (biases and activations not counted)");
     io.note("peak_memory_mb",

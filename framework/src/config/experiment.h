@@ -108,8 +108,8 @@ struct ScheduleConfig {
     bool operator==(const ScheduleConfig&) const = default;
 };
 
-// Stop when validation accuracy has not improved by more than min_delta for
-// `patience` epochs (0 = never stop early). Needs data.validation > 0.
+// Stop when the score that chooses the epoch (train/epoch_choice.h) has not improved
+// by more than min_delta for `patience` epochs (0 = never). Needs data.validation > 0.
 struct EarlyStoppingConfig {
     int patience = 0;
     double min_delta = 0;

@@ -13,9 +13,9 @@
 
 namespace soma {
 
-RunResult train_into(const Experiment& exp, const Dataset& data, const std::filesystem::path& dir,
-                     const RunOptions& options, const Registry& registry, std::ostream& out,
-                     const DataParallel* parallel) {
+void train_into(const Dataset& data, const RunOptions& options, const Registry& registry, std::ostream& out,
+                RunOutcome& outcome, const DataParallel* parallel) {
+    const Experiment& exp = outcome.experiment;
     SummaryInfo info;
     info.experiment = exp.name;
     info.dataset = data.name;
@@ -27,14 +27,13 @@ RunResult train_into(const Experiment& exp, const Dataset& data, const std::file
     info.optimizer = exp.training.optimizer.name;
     info.loss = exp.training.loss;
 
-    RunWriter writer(dir, exp, info);
+    RunWriter writer(outcome.dir, exp, info);
     ProgressPrinter progress(out, options.live_progress, exp.name);
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    RunResult result = train(exp, data, registry, &observers, parallel);
-    writer.finish(result);
-    return result;
+    outcome.result = train(exp, data, registry, &observers, parallel);
+    outcome.summary = writer.finish(outcome.result);
 }
 
 std::unique_ptr<FolderClaim> claim_run_folder(const Experiment& experiment, const std::filesystem::path& dir) {
@@ -67,7 +66,7 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     else folder.emplace(outcome.dir, FolderKind::run);
     try {
         const Dataset data = load_dataset(outcome.experiment.data, file.parent_path(), outcome.experiment.training.seed);
-        outcome.result = train_into(outcome.experiment, data, outcome.dir, options, registry, out);
+        train_into(data, options, registry, out, outcome);
     } catch (const std::exception& e) {
         write_failed_summary(outcome.dir, outcome.experiment.name, "", e.what());
         throw;

@@ -11,6 +11,7 @@
 #include "config/experiment.h"
 #include "experiment/supervisor.h"
 #include "plugin/folders.h"
+#include "train/run_summary.h"
 #include "train/trainer.h"
 
 namespace soma {
@@ -32,6 +33,7 @@ struct RunOutcome {
     std::filesystem::path dir;
     Experiment experiment;
     RunResult result;
+    RunSummary summary;  // as written to summary.json (the chosen epoch's figures)
 };
 
 // Loads the default plugin folders into registry, printing (not hiding) any
@@ -50,13 +52,12 @@ class FolderClaim;
 // it ends), its resolved config.toml written.
 std::unique_ptr<FolderClaim> claim_run_folder(const Experiment& experiment, const std::filesystem::path& dir);
 
-// Trains on the loaded data and writes the run folder, which the caller
-// holds: progress to out, metrics and weights after every epoch,
+// Trains outcome.experiment on the loaded data and writes the run folder
+// outcome.dir, which the caller holds (result and summary into outcome): progress to out, metrics and weights after every epoch,
 // summary.json at the end. With `parallel`, this is the writing rank of a
 // data-parallel run (train/trainer.h).
-RunResult train_into(const Experiment& experiment, const Dataset& data, const std::filesystem::path& dir,
-                     const RunOptions& options, const Registry& registry, std::ostream& out,
-                     const DataParallel* parallel = nullptr);
+void train_into(const Dataset& data, const RunOptions& options, const Registry& registry, std::ostream& out,
+                RunOutcome& outcome, const DataParallel* parallel = nullptr);
 
 // Trains in this process. Claims the run folder first (output_folder.h)
 // unless options.supervised; once it is held, an error ends the run with a

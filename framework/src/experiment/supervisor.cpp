@@ -254,7 +254,7 @@ RunEnd conclude_run(const fs::path& run_dir, const ChildEnd& end, const std::str
     if (!end.timed_out) {
         if (const std::optional<RunSummary> s = run_summary_of(run_dir); s && s->status != RunStatus::pending) {
             r.status = s->status;  // failed: the child said why itself (and printed it)
-            r.test_accuracy = s->test_accuracy;
+            r.summary = *s;
             return r;
         }
     }

@@ -85,7 +85,7 @@ void clear_stop_signal();
 // How a run ended, from its summary.json and the way its child ended.
 struct RunEnd {
     RunStatus status = RunStatus::failed;  // ok | diverged | failed
-    double test_accuracy = 0;   // ok and diverged
+    RunSummary summary;         // ok and diverged: its summary.json
     std::string why;            // failed: what happened to the child ("" when it said itself)
 };
 

@@ -21,10 +21,7 @@ namespace {
 std::string end_text(const RunEnd& end, const ChildEnd& child, const fs::path& run_dir) {
     std::string what;
     if (end.status == RunStatus::ok || end.status == RunStatus::diverged) {
-        char acc[64];
-        std::snprintf(acc, sizeof acc, "%s, test accuracy %.2f%%", std::string(run_status_names.name(end.status)).c_str(),
-                      100.0 * end.test_accuracy);
-        what = acc;
+        what = run_result_text(end.summary);
     } else {
         what = "FAILED (" + (end.why.empty() ? describe_end(child) : end.why) + "; see " +
                terminal_safe((run_dir / "log.txt").string()) + ")";

@@ -10,6 +10,7 @@
 #include "report/aggregate.h"
 #include "toolkit/format.h"
 #include "toolkit/json.h"
+#include "toolkit/stats.h"
 #include "toolkit/text_table.h"
 
 namespace soma {
@@ -130,6 +131,11 @@ std::vector<Measure> run_measures(const RunRecord& a, const RunRecord& b) {
     text("network", "network", a.network, b.network);
     number("parameters", "parameters", a.parameters, b.parameters, 0);
     number("epochs", "epochs", a.epochs, b.epochs, 0);
+    acc("test accuracy at the chosen epoch", "chosen_test_accuracy", a.chosen_test_accuracy, b.chosen_test_accuracy,
+        a.chosen_epoch, b.chosen_epoch);
+    if (a.has_validation() || b.has_validation())
+        acc("validation accuracy there (3-epoch mean)", "chosen_validation_accuracy", a.chosen_validation_accuracy,
+            b.chosen_validation_accuracy);
     acc("final test accuracy", "final_test_accuracy", a.test_accuracy, b.test_accuracy);
     acc("best test accuracy", "best_test_accuracy", a.best_test_accuracy, b.best_test_accuracy, a.best_test_epoch,
         b.best_test_epoch);
@@ -279,39 +285,108 @@ std::string pair_label(const ConfigSummary& a, const ConfigSummary& b) {
     return a.config_id == b.config_id ? a.label : a.label + " | " + b.label;
 }
 
+// B - A per matched configuration: the test figure (test accuracy at each
+// run's chosen epoch) and, when both sides have one, the validation figure,
+// each tested (paired over the seeds both ran on the same data split, else
+// Welch) and Holm-adjusted over the matched configurations.
+struct SweepDifferences {
+    std::vector<TTest> test, validation;  // per pair, B - A; validation untested without it
+    std::vector<double> test_p, validation_p;  // Holm-adjusted
+};
+
+SweepDifferences sweep_differences(const SweepMatch& m) {
+    SweepDifferences d;
+    std::vector<double> test_p, validation_p;
+    for (const auto& [ca, cb] : m.pairs) {
+        d.test.push_back(compare_samples(cb->test_figures, ca->test_figures));
+        d.validation.push_back(m.validation ? compare_samples(cb->ranked, ca->ranked) : TTest{});
+        test_p.push_back(d.test.back().p);
+        validation_p.push_back(d.validation.back().p);
+    }
+    d.test_p = holm_adjust(test_p);
+    d.validation_p = holm_adjust(validation_p);
+    return d;
+}
+
+// "+0.27 ± 0.37": B - A in points with the half-width of its 95% interval
+// (a t-test's interval is symmetric about the difference).
+std::string difference_cell(const TTest& t) {
+    if (std::isnan(t.difference)) return "-";
+    std::string s = signed_fixed(100 * t.difference, 2);
+    if (t.tested()) s += " ± " + fmt_fixed(100 * (t.ci_hi - t.ci_lo) / 2, 2);
+    return s;
+}
+
+std::string test_name(const TTest& t) { return !t.tested() ? "-" : t.paired ? "paired" : "Welch"; }
+
+// The test every tested configuration got, "" when they differ (or none was tested).
+std::string common_test(const std::vector<TTest>& tests) {
+    std::string common;
+    for (const TTest& t : tests) {
+        if (!t.tested()) continue;
+        if (!common.empty() && common != test_name(t)) return "";
+        common = test_name(t);
+    }
+    return common;
+}
+
 std::string compare_sweeps_text(const SweepSummary& a, const SweepSummary& b, std::size_t width) {
     const SweepMatch m = match_sweeps(a, b);
-    const std::string metric = m.validation ? "best val acc" : "final test acc";
-    auto main_stat = [&](const ConfigSummary& c) { return m.validation ? c.best_validation : c.final_test; };
+    const SweepDifferences d = sweep_differences(m);
+    const std::string test = common_test(d.test);
     std::string out;
-    if (!m.in_common) out += "no configuration in common (by config_id); comparing each side's best configuration:\n\n";
+    if (!m.in_common) out += "no configuration in common (by config_id); comparing each side's leader:\n\n";
+    // The figures' cells may wrap at their spaces to fit the width.
     TextTable t;
-    t.columns = {{"configuration", false, true}, {"A " + metric, true},  {"B " + metric, true}, {"B - A", true},
-                 {"final test\nB - A", true},   {"A runs", false, true}, {"B runs", false, true}};
-    for (const auto& [ca, cb] : m.pairs) {
-        const Stat sa = main_stat(*ca), sb = main_stat(*cb);
-        t.rows.push_back({pair_label(*ca, *cb), fmt_percent_stat(sa), fmt_percent_stat(sb), diff_points(sa.mean, sb.mean),
-                          diff_points(ca->final_test.mean, cb->final_test.mean), runs_cell(*ca), runs_cell(*cb)});
+    t.columns = {{"configuration", false, true}, {"A runs", false, true}, {"B runs", false, true},
+                 {"A test acc", true, true},     {"B test acc", true, true}, {"B - A test", true, true},
+                 {"p", true}};
+    if (m.validation) t.columns.insert(t.columns.end(), {{"B - A val", true, true}, {"p", true}});
+    if (test.empty()) t.columns.push_back({"test"});
+    for (std::size_t i = 0; i < m.pairs.size(); ++i) {
+        const auto& [ca, cb] = m.pairs[i];
+        std::vector<std::string> row = {pair_label(*ca, *cb),     runs_cell(*ca),  runs_cell(*cb),
+                                        fmt_percent_stat(ca->test), fmt_percent_stat(cb->test),
+                                        difference_cell(d.test[i]), fmt_p(d.test_p[i])};
+        if (m.validation) row.insert(row.end(), {difference_cell(d.validation[i]), fmt_p(d.validation_p[i])});
+        if (test.empty()) row.push_back(test_name(d.test[i]));
+        t.rows.push_back(std::move(row));
     }
     out += render_text_table(t, width);
+    std::string legend =
+        "test acc: test accuracy at each run's chosen epoch, mean ± the half-width of its 95% interval; val: the "
+        "validation figure that chose the epochs; B - A in points ± the half-width of its 95% interval; p: "
+        "two-sided ";
+    legend += test == "paired" ? "paired t-test over the seeds both sides ran on the same data split"
+              : test == "Welch" ? "Welch t-test"
+                                : "t-test (paired over the seeds both sides ran on the same data split, else Welch)";
+    legend += m.pairs.size() > 1 ? ", Holm-adjusted over the " + std::to_string(m.pairs.size()) + " configurations."
+                                 : ".";
+    if (!m.validation)
+        legend += " No validation comparison: " +
+                  std::string(a.rank_by == "validation" || b.rank_by == "validation"
+                                  ? "only one side has a validation split."
+                                  : "no validation split.");
+    out += "\n" + join_wrapped("", {legend}, width);
     if (!m.only_a.empty()) out += "\n" + join_wrapped("only in A: ", m.only_a, width);
     if (!m.only_b.empty()) out += "\n" + join_wrapped("only in B: ", m.only_b, width);
-    auto best = [](const SweepSummary& s) {
-        return s.configs.empty() ? std::string("-")
-                                 : s.configs.front().label + " (" + fmt_percent(s.configs.front().rank_value) + " " +
-                                       s.rank_by + ")";
-    };
-    out += "\nbest in A: " + best(a) + "\nbest in B: " + best(b) + "\n";
-    if (!m.validation)
-        out += "(compared by final test accuracy: " +
-               std::string(a.rank_by == "validation" || b.rank_by == "validation" ? "only one side has a validation split"
-                                                                                  : "no validation split") +
-               ")\n";
+    out += "\n" + join_wrapped("A: ", {sweep_headline(a)}, width) + join_wrapped("B: ", {sweep_headline(b)}, width);
     return out;
 }
 
 Json stat_json(const Stat& s) {
-    return {{"mean", number_or_null(s.mean)}, {"std", number_or_null(s.std)}, {"n", s.n}};
+    return {{"mean", number_or_null(s.mean)},   {"std", number_or_null(s.std)},
+            {"ci_lo", number_or_null(s.lo())},  {"ci_hi", number_or_null(s.hi())},
+            {"n", s.n}};
+}
+
+// B - A with its interval, the Holm-adjusted p and the test used.
+Json difference_json(const TTest& t, double p_holm) {
+    return {{"difference", number_or_null(t.difference)},
+            {"ci_lo", number_or_null(t.ci_lo)},
+            {"ci_hi", number_or_null(t.ci_hi)},
+            {"p", number_or_null(p_holm)},
+            {"test", t.tested() ? (t.paired ? "paired" : "welch") : Json()}};
 }
 
 Json runs_json(const ConfigSummary& c) {
@@ -320,22 +395,28 @@ Json runs_json(const ConfigSummary& c) {
 
 Json compare_sweeps_json(const SweepSummary& a, const SweepSummary& b) {
     const SweepMatch m = match_sweeps(a, b);
-    auto main_stat = [&](const ConfigSummary& c) { return m.validation ? c.best_validation : c.final_test; };
+    const SweepDifferences d = sweep_differences(m);
     Json out = Json::object();
-    out["metric"] = m.validation ? "best_validation_accuracy" : "final_test_accuracy";
+    out["metric"] = "chosen_test_accuracy";
+    out["validation_compared"] = m.validation;
     out["in_common"] = m.in_common;
     Json configs = Json::array();
-    for (const auto& [ca, cb] : m.pairs) {
+    for (std::size_t i = 0; i < m.pairs.size(); ++i) {
+        const auto& [ca, cb] = m.pairs[i];
         Json c = Json::object();
         c["configuration"] = pair_label(*ca, *cb);
         c["a_config_id"] = ca->config_id;
         c["b_config_id"] = cb->config_id;
-        c["a"] = stat_json(main_stat(*ca));
-        c["b"] = stat_json(main_stat(*cb));
-        c["difference"] = number_or_null(main_stat(*cb).mean - main_stat(*ca).mean);
+        c["a"] = stat_json(ca->test);
+        c["b"] = stat_json(cb->test);
+        c["test_difference"] = difference_json(d.test[i], d.test_p[i]);
+        if (m.validation) {
+            c["a_validation"] = stat_json(ca->validation);
+            c["b_validation"] = stat_json(cb->validation);
+            c["validation_difference"] = difference_json(d.validation[i], d.validation_p[i]);
+        }
         c["a_final_test"] = stat_json(ca->final_test);
         c["b_final_test"] = stat_json(cb->final_test);
-        c["final_test_difference"] = number_or_null(cb->final_test.mean - ca->final_test.mean);
         c["a_runs"] = runs_json(*ca);
         c["b_runs"] = runs_json(*cb);
         configs.push_back(std::move(c));
@@ -343,14 +424,8 @@ Json compare_sweeps_json(const SweepSummary& a, const SweepSummary& b) {
     out["configurations"] = std::move(configs);
     out["only_in_a"] = m.only_a;
     out["only_in_b"] = m.only_b;
-    auto best = [](const SweepSummary& s) {
-        if (s.configs.empty()) return Json();
-        return Json{{"configuration", s.configs.front().label},
-                    {"rank_by", s.rank_by},
-                    {"value", number_or_null(s.configs.front().rank_value)}};
-    };
-    out["best_in_a"] = best(a);
-    out["best_in_b"] = best(b);
+    out["headline_a"] = sweep_headline(a);
+    out["headline_b"] = sweep_headline(b);
     return out;
 }
 

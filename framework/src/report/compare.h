@@ -1,6 +1,8 @@
 // `soma compare A B`: two run folders side by side (with the settings that
 // differ), or two sweeps configuration by configuration (matched by
-// config_id), each value of A and B with the difference B - A.
+// config_id): each side's mean with its 95% interval and the difference
+// B - A with its interval and p-value (a paired t-test over the seeds both
+// ran on the same data, else Welch's; Holm-adjusted over the configurations).
 #pragma once
 
 #include <cstddef>
@@ -16,9 +18,13 @@ std::string compare_text(const std::filesystem::path& a, const std::filesystem::
 // configurations, runs}, "b": {...}, "kind": "runs" | "sweeps", ...}. Two
 // runs add "measures" [{"measure", "a", "b", "difference"}] (accuracies as
 // fractions) and "settings" [{"setting", "a", "b"}] (TOML text, null = not
-// set); two sweeps add "metric", "configurations" [{"configuration", "a",
-// "b" ({"mean", "std", "n"}), "difference", "a_final_test", ...}],
-// "only_in_a", "only_in_b", "best_in_a", "best_in_b".
+// set); two sweeps add "metric" ("chosen_test_accuracy"),
+// "validation_compared", "configurations" [{"configuration", "a", "b"
+// ({"mean", "std", "ci_lo", "ci_hi", "n"}: the test figure),
+// "test_difference" ({"difference", "ci_lo", "ci_hi", "p" (Holm-adjusted),
+// "test": "paired" | "welch" | null}), "a_validation", "b_validation",
+// "validation_difference" (when both have a validation split),
+// "a_final_test", ...}], "only_in_a", "only_in_b", "headline_a", "headline_b".
 std::string compare_json(const std::filesystem::path& a, const std::filesystem::path& b);
 
 }  // namespace soma

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "experiment/sweep_record.h"
+#include "train/epoch_choice.h"
 #include "util/error.h"
 
 namespace soma {
@@ -26,12 +27,33 @@ bool RunRecord::has_validation() const {
     return false;
 }
 
+namespace {
+
+// A summary.json from before soma kept the chosen epoch: the epoch chosen
+// from metrics.csv by the same rule (its confusion matrix is known only when
+// it is the last epoch).
+void choose_from_metrics(RunRecord& run) {
+    if (run.chosen_epoch > 0 || run.metrics.empty() || !run.finished() || run.status == RunStatus::failed) return;
+    std::vector<double> validation;
+    for (const EpochRow& row : run.metrics) validation.push_back(row.validation_accuracy);
+    const EpochChoice c = choose_epoch(validation);
+    const EpochRow& row = run.metrics[static_cast<std::size_t>(c.index)];
+    run.chosen_epoch = row.epoch;
+    run.chosen_validation_accuracy = c.score;
+    run.chosen_test_accuracy = row.test_accuracy;
+    run.chosen_test_loss = row.test_loss;
+    if (run.chosen_epoch == run.epochs) run.chosen_confusion = run.confusion;
+}
+
+}  // namespace
+
 void load_run_files(RunRecord& run) {
     std::error_code ec;
     // The summary's fields only: id, assignments and the rest stay as the sweep gave them.
     if (fs::exists(run.dir / "summary.json", ec)) static_cast<RunSummary&>(run) = read_run_summary(run.dir / "summary.json");
     if (fs::exists(run.dir / "metrics.csv", ec)) run.metrics = read_metrics_csv(run.dir / "metrics.csv");
     run.model = model_shape(run.assignments, run.dir / "config.toml");
+    choose_from_metrics(run);
 }
 
 SweepRecord load_results(const fs::path& dir) {

@@ -28,7 +28,12 @@ std::string config_errors(const SweepRecord& sweep, const ConfigSummary& config)
 
 std::string summary_csv_text(const SweepRecord& sweep, const SweepSummary& summary);
 std::string summary_json_text(const SweepRecord& sweep, const SweepSummary& summary);
-// The ranked table for the terminal, fitted to width (0 = unlimited).
+// The terminal's ranking: what the runs are, the verdict (and power, and
+// warnings), the table and its legend, fitted to width (0 = unlimited).
 std::string ranked_text(const SweepRecord& sweep, const SweepSummary& summary, std::size_t width = 0);
+// "sigmoid_vs_relu: 2 configurations, 10 runs; each run counts at its epoch chosen on validation; ..."
+std::string ranking_intro(const SweepRecord& sweep, const SweepSummary& summary);
+// What the table's columns mean (a few lines, no trailing newline).
+std::string table_legend(const SweepSummary& summary);
 
 }  // namespace soma

@@ -39,13 +39,25 @@ std::string fmt_percent(double fraction, int decimals) {
 std::string fmt_percent_stat(const Stat& s, int decimals) {
     if (s.n == 0) return "-";
     if (s.n == 1) return fmt_percent(s.mean, decimals);
-    return fmt_fixed(100.0 * s.mean, decimals) + " ± " + fmt_fixed(100.0 * s.std, decimals) + "%";
+    return fmt_fixed(100.0 * s.mean, decimals) + " ± " + fmt_fixed(100.0 * s.ci, decimals) + "%";
 }
 
 std::string fmt_stat(const Stat& s, int decimals) {
     if (s.n == 0) return "-";
     if (s.n == 1) return fmt_fixed(s.mean, decimals);
-    return fmt_fixed(s.mean, decimals) + " ± " + fmt_fixed(s.std, decimals);
+    return fmt_fixed(s.mean, decimals) + " ± " + fmt_fixed(s.ci, decimals);
+}
+
+std::string fmt_p(double p) {
+    if (std::isnan(p)) return "-";
+    if (p < 0.001) return "< 0.001";
+    if (p >= 0.995) return "1";
+    // Two significant digits, without trailing zeros: 0.43, 0.043, 0.0043.
+    const int decimals = std::max(2, 1 - static_cast<int>(std::floor(std::log10(p))));
+    std::string s = fmt_fixed(p, decimals);
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
 }
 
 std::string fmt_exact(double v) { return std::isfinite(v) ? shortest_number(v) : ""; }

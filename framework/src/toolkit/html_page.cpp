@@ -35,6 +35,7 @@ td.rankcell { position: relative; min-width: 120px; }
 .chip.failed { background: #ffe3e3; color: #c92a2a; }
 .chip.pending { background: #e9ecef; color: #495057; }
 .err { color: #c92a2a; font-size: 12px; }
+.sd { color: #868e96; font-size: 11px; font-weight: normal; }
 a { color: #1864ab; }
 code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 12px; }
 svg.chart, svg.confusion { display: block; margin: 6px 0 2px; max-width: 100%; height: auto; }

@@ -38,6 +38,7 @@ std::string tick_label(double v, const ChartAxis& axis, double step) {
     if (shown_step > 0 && std::fabs(shown_step * std::pow(10.0, decimals) - std::round(shown_step * std::pow(10.0, decimals))) > 1e-6)
         ++decimals;  // 2.5 steps
     if (axis.log) {
+        if (shown >= 1000) return fmt_count(shown) + (axis.percent ? "%" : "");
         std::ostringstream o;
         o << shown;
         return o.str() + (axis.percent ? "%" : "");
@@ -134,7 +135,31 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
     return ticks;
 }
 
+std::vector<double> log_ticks(const std::vector<double>& values) {
+    double lo = INFINITY, hi = 0;
+    for (double v : values)
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!(hi > 0)) return {};
+    std::vector<double> all;
+    for (double d = std::pow(10.0, std::floor(std::log10(lo)) - 1); d <= hi * 100; d *= 10)
+        for (double m : {1.0, 2.0, 5.0}) all.push_back(d * m);
+    std::size_t first = 0;
+    while (first + 1 < all.size() && all[first + 1] <= lo * 1.0001) ++first;
+    std::vector<double> ticks;
+    for (std::size_t i = first; i < all.size(); ++i) {
+        ticks.push_back(all[i]);
+        if (all[i] >= hi * 0.9999) break;
+    }
+    return ticks;
+}
+
 namespace {
+
+// An axis label, with where the axis starts when asked and it is not 0.
+std::string axis_label(const ChartAxis& axis, double lo, double step) {
+    if (!axis.say_start || axis.log || !axis.categories.empty() || std::fabs(lo) < 1e-12) return axis.label;
+    return axis.label + " (axis starts at " + tick_label(lo, axis, step) + ", not 0)";
+}
 
 // Where things go: the plot area, with the legend to its right.
 struct Layout {
@@ -226,16 +251,17 @@ void draw_axes(std::ostringstream& o, const LineChart& c, const Layout& l, const
     o << "<rect x=\"" << num(l.left) << "\" y=\"" << num(l.top) << "\" width=\"" << num(l.pw) << "\" height=\""
       << num(l.ph) << "\" fill=\"none\" stroke=\"#adb5bd\"/>\n";
     o << "<text x=\"" << num(l.left + l.pw / 2) << "\" y=\"" << num(l.height - 10)
-      << "\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(c.x.label) << "</text>\n";
+      << "\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(axis_label(c.x, a.xlo, a.xstep)) << "</text>\n";
     o << "<text transform=\"translate(16 " << num(l.top + l.ph / 2)
-      << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(c.y.label) << "</text>\n";
+      << ") rotate(-90)\" text-anchor=\"middle\" fill=\"#212529\">" << xml_escape(axis_label(c.y, a.ylo, a.ystep))
+      << "</text>\n";
 }
 
 std::string series_color(const LineChart& c, std::size_t i) {
     return c.series[i].color.empty() ? palette_color(i) : c.series[i].color;
 }
 
-// Bands first, then lines (emphasised last, on top), each point with a tooltip.
+// Bands and error bars first, then lines (emphasised last, on top), each point with a tooltip.
 void draw_series(std::ostringstream& o, const LineChart& c, const Axes& a) {
     auto ok = [&](double x, double y) {
         return std::isfinite(x) && std::isfinite(y) && (!c.x.log || x > 0) && (!c.y.log || y > 0);
@@ -244,6 +270,18 @@ void draw_series(std::ostringstream& o, const LineChart& c, const Axes& a) {
     for (std::size_t i = 0; i < c.series.size(); ++i) {
         const ChartSeries& s = c.series[i];
         if (s.lo.size() != s.x.size() || s.hi.size() != s.x.size()) continue;
+        if (s.error_bars) {
+            o << "<g stroke=\"" << xml_escape(series_color(c, i)) << "\" stroke-width=\"1.4\" class=\"errorbars\">\n";
+            for (std::size_t k = 0; k < s.x.size(); ++k) {
+                if (!ok(s.x[k], s.lo[k]) || !ok(s.x[k], s.hi[k])) continue;
+                const std::string x = num(a.X(s.x[k])), x0 = num(a.X(s.x[k]) - 4), x1 = num(a.X(s.x[k]) + 4);
+                const std::string lo = num(a.Y(s.lo[k])), hi = num(a.Y(s.hi[k]));
+                o << "<path d=\"M" << x << " " << lo << "V" << hi << "M" << x0 << " " << lo << "H" << x1 << "M" << x0
+                  << " " << hi << "H" << x1 << "\"/>\n";
+            }
+            o << "</g>\n";
+            continue;
+        }
         std::string fwd, back;
         for (std::size_t k = 0; k < s.x.size(); ++k) {
             if (!ok(s.x[k], s.lo[k]) || !ok(s.x[k], s.hi[k])) continue;
@@ -281,8 +319,10 @@ void draw_series(std::ostringstream& o, const LineChart& c, const Axes& a) {
             if (!ok(s.x[k], s.y[k])) continue;
             std::string xs_label = c.x.categories.empty() ? tick_label(s.x[k], ChartAxis{}, 0.001)
                                                           : tick_label(s.x[k], c.x, 1);
-            std::string tip = s.name + ": " + c.x.label + " " + xs_label + ", " + c.y.label + " " +
-                              (c.y.percent ? fmt_percent(s.y[k], 2) : fmt_fixed(s.y[k], 4));
+            auto value = [&](double v) { return c.y.percent ? fmt_percent(v, 2) : fmt_fixed(v, 4); };
+            std::string tip = s.name + ": " + c.x.label + " " + xs_label + ", " + c.y.label + " " + value(s.y[k]);
+            if (k < s.lo.size() && k < s.hi.size() && std::isfinite(s.lo[k]) && std::isfinite(s.hi[k]))
+                tip += " (" + value(s.lo[k]) + " to " + value(s.hi[k]) + ")";
             o << "<circle cx=\"" << num(a.X(s.x[k])) << "\" cy=\"" << num(a.Y(s.y[k])) << "\" r=\""
               << (s.emphasis ? "3.2" : s.dashed ? "1.8" : "2.4") << "\" fill=\"" << (s.dashed ? "#ffffff" : color)
               << "\" stroke=\"" << color << "\"><title>" << xml_escape(tip)
@@ -302,7 +342,7 @@ void draw_legend(std::ostringstream& o, const LineChart& c, const Layout& l) {
           << "</text>\n";
         ly += 18;
     }
-    const std::size_t max_chars = static_cast<std::size_t>((l.legend_w - 34) / 6.6);
+    const std::size_t max_chars = static_cast<std::size_t>((l.legend_w - 34) / 6.6 + 1e-9);  // 24.0 is 24
     for (std::size_t i = 0; i < c.series.size(); ++i) {
         const ChartSeries& s = c.series[i];
         const std::string color = xml_escape(series_color(c, i));

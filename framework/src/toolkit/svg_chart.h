@@ -1,5 +1,5 @@
-// A line chart as inline SVG: lines with optional shaded bands (min..max or
-// ±std), axes with ticks and labels, a title and a legend. Self-contained
+// A line chart as inline SVG: lines with optional shaded bands or error bars
+// (e.g. 95% intervals), axes with ticks and labels, a title and a legend. Self-contained
 // (no scripts, fonts or external references); values outside the axis
 // ranges (fixed, or from the series that set them) are clipped to the plot.
 // Reusable by any report.
@@ -19,6 +19,7 @@ struct ChartSeries {
     bool emphasis = false;        // drawn thicker, on top
     bool dashed = false;          // thin and dashed (e.g. a single diverged run)
     bool sets_range = true;       // false: left out of the automatic axis ranges (clipped instead)
+    bool error_bars = false;      // lo..hi drawn as a bar at each point instead of a band
 };
 
 struct ChartAxis {
@@ -30,6 +31,7 @@ struct ChartAxis {
     std::vector<std::string> categories;   // x only: names at x = 0, 1, ...
     double min = std::numeric_limits<double>::quiet_NaN();  // fixed range (else from data)
     double max = std::numeric_limits<double>::quiet_NaN();
+    bool say_start = false;                // the label says where the axis starts when that is not 0
 };
 
 struct LineChart {
@@ -49,5 +51,10 @@ std::string render_svg(const LineChart& chart);
 
 // Tick values for [lo, hi]: about `count` "nice" steps (1, 2, 2.5, 5 x 10^k).
 std::vector<double> nice_ticks(double lo, double hi, int count = 5);
+
+// Ticks for a log axis: the 1-2-5 values from the one at or below the
+// smallest positive value to the one at or above the largest, so there are
+// always at least two (none without a positive value).
+std::vector<double> log_ticks(const std::vector<double>& values);
 
 }  // namespace soma

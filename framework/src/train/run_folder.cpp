@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "nn/network.h"
+#include "train/epoch_choice.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -25,6 +26,15 @@ std::string csv_number(double v) {
     s.precision(6);
     s << v;
     return s.str();
+}
+
+// A flat classes x classes matrix as rows.
+std::vector<std::vector<double>> matrix_rows(const std::vector<int>& flat, int classes) {
+    std::vector<std::vector<double>> rows;
+    for (int t = 0; t < classes && flat.size() == static_cast<std::size_t>(classes) * classes; ++t)
+        rows.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(t) * classes,
+                          flat.begin() + static_cast<std::ptrdiff_t>(t + 1) * classes);
+    return rows;
 }
 
 }  // namespace
@@ -121,6 +131,16 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
             (std::isnan(s.best_validation_accuracy) || m.validation_accuracy > s.best_validation_accuracy))
             s.best_validation_accuracy = m.validation_accuracy, s.best_validation_epoch = m.epoch;
     }
+    std::vector<double> validation;
+    for (const EpochMetrics& m : r.epochs) validation.push_back(m.validation_accuracy);
+    const EpochChoice chosen = choose_epoch(validation);
+    if (chosen.index >= 0) {
+        const EpochMetrics& c = r.epochs[static_cast<std::size_t>(chosen.index)];
+        s.chosen_epoch = c.epoch;
+        s.chosen_validation_accuracy = chosen.score;
+        s.chosen_test_accuracy = c.test_accuracy;
+        s.chosen_test_loss = c.test_loss;
+    }
     if (!r.epochs.empty()) {
         const EpochMetrics& last = r.epochs.back();
         s.test_accuracy = last.test_accuracy;
@@ -138,9 +158,9 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
     s.optimizer = info.optimizer;
     s.loss = info.loss;
     s.classes = r.classes;
-    for (int t = 0; t < r.classes && !r.confusion.empty(); ++t)
-        s.confusion.emplace_back(r.confusion.begin() + static_cast<std::ptrdiff_t>(t) * r.classes,
-                                 r.confusion.begin() + static_cast<std::ptrdiff_t>(t + 1) * r.classes);
+    s.confusion = matrix_rows(r.confusion, r.classes);
+    if (s.chosen_epoch > 0 && r.chosen_epoch == s.chosen_epoch) s.chosen_confusion = matrix_rows(r.chosen_confusion, r.classes);
+    else if (s.chosen_epoch > 0 && s.chosen_epoch == s.epochs) s.chosen_confusion = s.confusion;
     return s;
 }
 
@@ -154,26 +174,47 @@ RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, Su
       with_validation_(experiment.data.validation > 0),
       info_(std::move(info)) {
     std::filesystem::create_directories(dir_);
-    // A rerun in the same folder must not leave an old summary marking it finished.
+    // A rerun in the same folder must not leave an old summary marking it
+    // finished, nor an old chosen epoch's weights.
     std::filesystem::remove(dir_ / "summary.json");
+    std::filesystem::remove(dir_ / chosen_weights_file);
     write_file_atomic(dir_ / "config.toml", to_toml(experiment));
 }
 
 // Every epoch: metrics and weights so far, without fsync (cheap; a run is
 // only finished once summary.json exists, and that is written durably).
-void RunWriter::on_epoch(const EpochMetrics&, const RunResult& r, Network& net) {
+void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(r.epochs, with_validation_), /*sync=*/false);
-    if (save_weights_) {
-        write_weights(dir_ / "weights.bin", net.parameters(), /*sync=*/false);
-        weights_pending_sync_ = true;
-    }
+    if (save_weights_) save_state(m.epoch == r.chosen_epoch && with_validation_, net);
+}
+
+// The network's state: the last epoch's always, the chosen epoch's beside it.
+// Without a validation split the chosen epoch is the last: one file holds both.
+void RunWriter::save_state(bool chosen, Network& net) {
+    write_weights(dir_ / last_weights_file, net.parameters(), /*sync=*/false);
+    if (chosen) write_weights(dir_ / chosen_weights_file, net.parameters(), /*sync=*/false);
+    state_written_ = true;
 }
 
 // The final files durably, summary.json last: its presence marks the run finished.
-void RunWriter::finish(const RunResult& result) {
+RunSummary RunWriter::finish(const RunResult& result) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(result.epochs, with_validation_));
-    if (weights_pending_sync_) sync_file(dir_ / "weights.bin");
-    write_file_atomic(dir_ / "summary.json", summary_json(result, info_));
+    std::error_code ec;
+    if (state_written_)
+        for (const char* file : {last_weights_file, chosen_weights_file})
+            if (std::filesystem::exists(dir_ / file, ec)) sync_file(dir_ / file);
+    const RunSummary summary = run_summary(result, info_);
+    write_file_atomic(dir_ / "summary.json", run_summary_text(summary));
+    return summary;
+}
+
+std::filesystem::path chosen_weights_path(const std::filesystem::path& run_dir, const RunSummary& summary) {
+    std::error_code ec;
+    if (std::filesystem::exists(run_dir / chosen_weights_file, ec)) return run_dir / chosen_weights_file;
+    if (summary.chosen_epoch > 0 && summary.chosen_epoch == summary.epochs &&
+        std::filesystem::exists(run_dir / last_weights_file, ec))
+        return run_dir / last_weights_file;
+    return {};
 }
 
 }  // namespace soma

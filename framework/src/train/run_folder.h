@@ -1,7 +1,9 @@
 // A run folder: config.toml (the resolved experiment), metrics.csv (one row
 // per epoch, rewritten whole after each), summary.json (written last: its
-// presence marks a finished run) and weights.bin. Every file is written to a
-// temporary name and renamed, so none is ever half-written.
+// presence marks a finished run), weights.bin (the last epoch's) and, with a
+// validation split, weights-best.bin (the chosen epoch's, train/epoch_choice.h).
+// Every file is written to a temporary name and renamed, so none is ever
+// half-written.
 #pragma once
 
 #include <filesystem>
@@ -26,6 +28,14 @@ struct SavedTensor {
 void write_weights(const std::filesystem::path& path, const std::vector<ParamTensor>& params, bool sync = true);
 std::vector<SavedTensor> read_weights(const std::filesystem::path& path);
 
+// The network's state files in a run folder, named here only (RunWriter::save_state writes them).
+inline constexpr const char* last_weights_file = "weights.bin";
+inline constexpr const char* chosen_weights_file = "weights-best.bin";
+// The file holding the chosen epoch's weights (summary.chosen_epoch):
+// weights-best.bin, or weights.bin when the chosen epoch is the last one;
+// empty when the folder has neither (an older run, or save_weights = false).
+std::filesystem::path chosen_weights_path(const std::filesystem::path& run_dir, const RunSummary& summary);
+
 std::string metrics_csv_header(bool with_validation);
 std::string metrics_csv(const std::vector<EpochMetrics>& epochs, bool with_validation);
 
@@ -44,20 +54,23 @@ RunSummary run_summary(const RunResult& result, const SummaryInfo& info);
 std::string summary_json(const RunResult& result, const SummaryInfo& info);
 
 // Writes the run folder as training goes: metrics.csv and weights.bin after
-// every epoch, summary.json when the run ends.
+// every epoch, weights-best.bin at each newly chosen epoch, summary.json when
+// the run ends.
 class RunWriter : public TrainObserver {
 public:
     RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info);
     void on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) override;
-    // Writes summary.json (and a final weights.bin); call after train().
-    void finish(const RunResult& result);
+    // Writes summary.json (and syncs the weights); call after train(). Returns the summary written.
+    RunSummary finish(const RunResult& result);
     const std::filesystem::path& dir() const { return dir_; }
 
 private:
+    void save_state(bool chosen, Network& net);
+
     std::filesystem::path dir_;
     bool save_weights_;
     bool with_validation_;
-    bool weights_pending_sync_ = false;
+    bool state_written_ = false;
     SummaryInfo info_;
 };
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "toolkit/format.h"
 #include "toolkit/json.h"
+#include "train/epoch_choice.h"
 
 namespace soma {
 
@@ -32,6 +34,11 @@ void summary_fields(Io& io, S& s) {
     io.integer("validation_samples", s.validation_samples, 0, max_int64);
     io.integer("test_samples", s.test_samples, 0, max_int64);
     io.integer("epochs", s.epochs, 0, max_int);
+    io.note("epoch_rule", epoch_rule_text);
+    io.integer("chosen_epoch", s.chosen_epoch, 0, max_int);
+    io.fraction("chosen_validation_accuracy", s.chosen_validation_accuracy);
+    io.fraction("chosen_test_accuracy", s.chosen_test_accuracy);
+    io.number("chosen_test_loss", s.chosen_test_loss, 0.0);
     io.fraction("test_accuracy", s.test_accuracy);
     io.number("test_loss", s.test_loss, 0.0);
     io.fraction("best_test_accuracy", s.best_test_accuracy);
@@ -52,23 +59,27 @@ void summary_fields(Io& io, S& s) {
     io.integer("classes", s.classes, 0, max_classes);
     const double most = s.test_samples > 0 ? static_cast<double>(s.test_samples) : static_cast<double>(max_int64);
     io.count_matrix("confusion", s.confusion, static_cast<std::size_t>(s.classes), most);
+    io.count_matrix("chosen_confusion", s.chosen_confusion, static_cast<std::size_t>(s.classes), most);
 
     // What the numbers must say about each other.
     const std::string within = "expected at most the epochs trained (" + std::to_string(s.epochs) + ")";
     io.check(s.best_test_epoch <= s.epochs, "best_test_epoch", within + ", got " + std::to_string(s.best_test_epoch));
     io.check(s.best_validation_epoch <= s.epochs, "best_validation_epoch",
              within + ", got " + std::to_string(s.best_validation_epoch));
+    io.check(s.chosen_epoch <= s.epochs, "chosen_epoch", within + ", got " + std::to_string(s.chosen_epoch));
     io.check(s.early_stopped_epoch <= s.epochs, "early_stopped_epoch",
              within + ", got " + std::to_string(s.early_stopped_epoch));
     io.check(s.diverged_epoch <= s.epochs + 1, "diverged_epoch",
              "expected the epoch after the last one trained (" + std::to_string(s.epochs + 1) + ") at most, got " +
                  std::to_string(s.diverged_epoch));
-    double total = 0;
-    for (const auto& row : s.confusion)
-        for (double n : row) total += n;
-    io.check(s.confusion.empty() || s.test_samples == 0 || total == static_cast<double>(s.test_samples), "confusion",
-             "the counts add up to " + std::to_string(static_cast<std::int64_t>(total)) + ", expected the " +
-                 std::to_string(s.test_samples) + " test samples");
+    for (const auto& [key, matrix] : {std::pair{"confusion", &s.confusion}, std::pair{"chosen_confusion", &s.chosen_confusion}}) {
+        double total = 0;
+        for (const auto& row : *matrix)
+            for (double n : row) total += n;
+        io.check(matrix->empty() || s.test_samples == 0 || total == static_cast<double>(s.test_samples), key,
+                 "the counts add up to " + std::to_string(static_cast<std::int64_t>(total)) + ", expected the " +
+                     std::to_string(s.test_samples) + " test samples");
+    }
 }
 
 // The record as the helpers of toolkit/json.h take it.
@@ -78,6 +89,9 @@ constexpr auto fields = [](auto& io, auto& summary) { summary_fields(io, summary
 
 RunSummary::RunSummary()
     : parameters(std::numeric_limits<double>::quiet_NaN()),
+      chosen_validation_accuracy(parameters),
+      chosen_test_accuracy(parameters),
+      chosen_test_loss(parameters),
       test_accuracy(parameters),
       test_loss(parameters),
       best_test_accuracy(parameters),
@@ -96,6 +110,18 @@ RunSummary parse_run_summary(const std::string& text, const std::string& source)
 
 RunSummary read_run_summary(const std::filesystem::path& file) {
     return read_record<RunSummary>(file, max_summary_bytes, fields);
+}
+
+std::string run_result_text(const RunSummary& s) {
+    std::string out(run_status_names.name(s.status));
+    if (s.chosen_epoch == 0) return out;
+    if (std::isnan(s.chosen_validation_accuracy))
+        return out + ", test accuracy " + fmt_percent(s.chosen_test_accuracy) + " at the last epoch (no validation split)";
+    out += ", epoch " + std::to_string(s.chosen_epoch) + " chosen on validation (" +
+           fmt_percent(s.chosen_validation_accuracy) + "), test accuracy " + fmt_percent(s.chosen_test_accuracy) +
+           " there";
+    if (s.chosen_epoch != s.epochs) out += " (last epoch " + fmt_percent(s.test_accuracy) + ")";
+    return out;
 }
 
 }  // namespace soma

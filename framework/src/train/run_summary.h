@@ -33,6 +33,12 @@ struct RunSummary {
     std::string dataset;
     std::int64_t train_samples = 0, validation_samples = 0, test_samples = 0;
     int epochs = 0;                         // epochs completed
+    // The epoch that counts, chosen on validation only (train/epoch_choice.h;
+    // the last epoch without a validation split), and the run's figures there:
+    // its score (the mean validation accuracy over it and the 2 epochs
+    // before it) and the test set's accuracy and loss, soma's test figure.
+    int chosen_epoch = 0;
+    double chosen_validation_accuracy, chosen_test_accuracy, chosen_test_loss;
     double test_accuracy, test_loss, best_test_accuracy;
     int best_test_epoch = 0;
     double validation_accuracy, best_validation_accuracy;
@@ -46,6 +52,7 @@ struct RunSummary {
     std::string optimizer, loss;
     int classes = 0;                               // 0 in files written before soma recorded it
     std::vector<std::vector<double>> confusion;    // [true label][predicted], test set, last epoch
+    std::vector<std::vector<double>> chosen_confusion;  // the same at the chosen epoch
 
     RunSummary();  // every number NaN
 };
@@ -57,5 +64,11 @@ std::string run_summary_text(const RunSummary& summary);
 // Throws soma::Error naming `source` (and line:column, or the key).
 RunSummary parse_run_summary(const std::string& text, const std::string& source);
 RunSummary read_run_summary(const std::filesystem::path& file);
+
+// A finished run in a few words for the terminal: "ok, epoch 14 chosen on
+// validation (95.12%), test accuracy 94.83% there (last epoch 94.80%)", or
+// without a validation split "ok, test accuracy 94.80% at the last epoch
+// (no validation split)".
+std::string run_result_text(const RunSummary& summary);
 
 }  // namespace soma

@@ -12,6 +12,7 @@
 #include "plugin/registry.h"
 #include "soma/random.h"
 #include "train/data_parallel.h"
+#include "train/epoch_choice.h"
 #include "train/schedule.h"
 #include "train/session.h"
 #include "train/threads.h"
@@ -96,26 +97,14 @@ EpochMetrics evaluate_epoch(TrainingSession& session, const Dataset& data, int e
     return epoch_metrics(epoch, totals, v, t);
 }
 
-// Early stopping: whether `patience` epochs in a row have not improved
-// validation accuracy by more than min_delta.
-class EarlyStopping {
-public:
-    explicit EarlyStopping(const EarlyStoppingConfig& c) : config_(c) {}
-    bool should_stop(double validation_accuracy) {
-        if (config_.patience <= 0 || std::isnan(validation_accuracy)) return false;
-        if (validation_accuracy > best_ + config_.min_delta) {
-            best_ = validation_accuracy;
-            without_improvement_ = 0;
-            return false;
-        }
-        return ++without_improvement_ >= config_.patience;
-    }
-
-private:
-    EarlyStoppingConfig config_;
-    double best_ = -1;
-    int without_improvement_ = 0;
-};
+// Early stopping: whether `patience` epochs have passed since the selection
+// score (epoch_choice.h: the same rule that chooses the epoch) last rose by
+// more than min_delta.
+bool should_stop(const EarlyStoppingConfig& c, const std::vector<double>& validation_accuracy) {
+    if (c.patience <= 0 || validation_accuracy.empty() || std::isnan(validation_accuracy.back())) return false;
+    const int epoch = static_cast<int>(validation_accuracy.size());
+    return epoch - (choose_epoch(validation_accuracy, c.min_delta).index + 1) >= c.patience;
+}
 
 // Rows [first, first + count) of a split, as a split of their own.
 Split split_rows(const Split& split, int features, RowRange rows) {
@@ -238,7 +227,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         return s;
     };
 
-    EarlyStopping early_stopping(tc.early_stopping);
+    std::vector<double> validation_accuracy;  // per epoch, for the chosen epoch and early stopping
     for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
         EpochTotals totals = group ? train_epoch(batcher, tc, epoch, observer, part_of_each_batch)
                                    : train_epoch(batcher, tc, epoch, observer, whole_batch);
@@ -256,9 +245,12 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         result.sum_seconds = session.sum_seconds();
         const double trained = static_cast<double>(result.epochs.size() * data.train.size());
         result.samples_per_second = result.train_seconds > 0 ? trained / result.train_seconds : 0;
+        validation_accuracy.push_back(m.validation_accuracy);
+        result.chosen_epoch = choose_epoch(validation_accuracy).index + 1;
+        if (result.chosen_epoch == epoch) result.chosen_confusion = result.confusion;
         if (observer) observer->on_epoch(m, result, session.network());
 
-        if (early_stopping.should_stop(m.validation_accuracy)) {
+        if (should_stop(tc.early_stopping, validation_accuracy)) {
             result.early_stopped_epoch = epoch;
             break;
         }

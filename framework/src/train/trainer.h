@@ -39,6 +39,8 @@ struct RunResult {
     double train_seconds = 0;
     double samples_per_second = 0;
     std::vector<int> confusion;  // [classes * classes], row = true label, test set, last epoch
+    int chosen_epoch = 0;        // train/epoch_choice.h, among the epochs so far (1-based; 0 = none yet)
+    std::vector<int> chosen_confusion;  // the confusion matrix at chosen_epoch
     int classes = 0;
 };
 

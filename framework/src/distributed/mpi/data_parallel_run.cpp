@@ -78,7 +78,7 @@ ParallelOutcome run_data_parallel(const Experiment& experiment, const RunOptions
     try {
         if (o.leader) {
             out << terminal_safe(e.name) << ": data-parallel over " << mpi.size() << " ranks\n";
-            o.run.result = train_into(e, *data, o.run.dir, options, registry, out, &parallel);
+            train_into(*data, options, registry, out, o.run, &parallel);
         } else {
             o.run.result = train(e, *data, registry, nullptr, &parallel);
         }
