@@ -20,6 +20,7 @@ enum ExitStatus : int {
     kFailed = 1,        // an error, a failed check, a sweep with failed runs
     kUsage = 2,         // a bad command line: unknown option, missing argument, bad value
     kDiverged = 3,      // a single run's loss became NaN or infinite
+    kIncomplete = 4,    // soma report: runs of the sweep have no results yet (shards or ranks not done)
     kInterrupted = 130  // stopped by Ctrl-C (SIGINT) or SIGTERM; a sweep can be resumed
 };
 

@@ -14,6 +14,7 @@ void add_eval(Cli& cli);     // eval.cpp
 void add_predict(Cli& cli);  // predict.cpp
 void add_export(Cli& cli);   // export.cpp: --onnx
 void add_report(Cli& cli);   // report.cpp
+void add_sweep(Cli& cli);    // sweep.cpp: sweep sbatch
 void add_compare(Cli& cli);  // compare.cpp
 void add_bench(Cli& cli);    // bench.cpp
 void add_plugins(Cli& cli);  // plugins.cpp

@@ -1,5 +1,7 @@
 // soma run: one run, trained in a child process this one supervises, or a
-// sweep: each run in its own child process, then the report. `--supervised`
+// sweep: each run in its own child process, then the report. Under mpirun, a
+// sweep over the ranks or a data-parallel run (distributed/plan.h decides);
+// with --shard K/N, a Slurm array task's part of a sweep. `--supervised`
 // (hidden, not for users) is how a supervisor starts a child: train here,
 // into the folder the supervisor holds.
 #include <sys/wait.h>
@@ -12,6 +14,8 @@
 #include "commands.h"
 #include "config/sweep.h"
 #include "data/dataset.h"
+#include "distributed/plan.h"
+#include "distributed/ranks.h"
 #include "experiment/runner.h"
 #include "experiment/sweep_runner.h"
 #include "plugin/registry.h"
@@ -28,16 +32,38 @@ struct RunArgs {
     SweepOptions sweep;
     std::string time_limit;                  // as typed; "" = the experiment's
     std::vector<std::string> allow_plugins;  // --allow-plugins folders
+    std::string shard;                       // --shard K/N as typed; "" = the whole sweep
 };
 
-// In this process: the supervised child, which prints the run's outcome.
-int run_here(const std::string& file, const RunOptions& options, Registry& registry) {
-    RunOutcome o = run_experiment(file, options, registry, std::cout);
+// A trained run's last lines: its outcome and folder.
+int print_outcome(const RunOutcome& o) {
     const RunResult& r = o.result;
     std::printf("%s: %zu epochs: %s, %.1f s, %.0f samples/s\n", terminal_safe(o.experiment.name).c_str(),
                 r.epochs.size(), run_result_text(o.summary).c_str(), r.train_seconds, r.samples_per_second);
     std::printf("run folder: %s\n", terminal_safe(o.dir.string()).c_str());
     return r.status == RunStatus::ok ? kOk : kDiverged;
+}
+
+// In this process: the supervised child, which prints the run's outcome.
+int run_here(const std::string& file, const RunOptions& options, Registry& registry) {
+    return print_outcome(run_experiment(file, options, registry, std::cout));
+}
+
+// One run data-parallel over the ranks; rank 0 reports.
+int run_parallel(const Experiment& experiment, const RunOptions& options, Registry& registry) {
+    std::cout.flush();
+    const ParallelOutcome o = run_data_parallel(experiment, options, registry, std::cout);
+    if (!o.leader) return o.interrupted ? kInterrupted : kOk;
+    if (!o.failure.empty()) {
+        std::cerr << "soma: the run failed: " << o.failure << "; "
+                  << terminal_safe((o.run.dir / "summary.json").string()) << " says so\n";
+        return o.interrupted ? kInterrupted : kFailed;
+    }
+    const RunResult& r = o.run.result;
+    if (r.train_seconds > 0)
+        std::printf("rank 0 spent %.2f s of its %.2f s training in the gradient allreduce (%.0f%%)\n", r.sum_seconds,
+                    r.train_seconds, 100.0 * r.sum_seconds / r.train_seconds);
+    return print_outcome(o.run);
 }
 
 // One run in a supervised child. The child prints its own progress and
@@ -68,16 +94,28 @@ std::string resume_command(const Cli& cli, const Sweep& sweep, const SweepOption
     return resume;
 }
 
-int run_sweep_file(const Cli& cli, const Sweep& sweep, const RunOptions& options, SweepOptions sweep_options) {
+int run_sweep_file(const Cli& cli, const Sweep& sweep, const RunOptions& options, SweepOptions sweep_options,
+                   bool over_ranks) {
     sweep_options.out = options.out;
     sweep_options.overrides = options.overrides;
     sweep_options.soma_exe = options.soma_exe;
     sweep_options.allowed_plugins = options.permission.allowed();
     sweep_options.resume_command = resume_command(cli, sweep, sweep_options);
-    std::cout << terminal_safe(sweep.base.name) << ": " << sweep.runs.size() << " runs, " << sweep_options.jobs
-              << " at a time\n";
-    SweepOutcome o = run_sweep(sweep, sweep_options, std::cout);
+    if (!over_ranks) std::cout << sweep_start_line(sweep, sweep_options) << "\n";
+    SweepOutcome o = over_ranks ? run_sweep_over_ranks(sweep, sweep_options, std::cout)
+                                : run_sweep(sweep, sweep_options, std::cout);
     if (o.interrupted) return kInterrupted;
+    if (!o.reports) return kOk;  // another rank reports
+    if (!sweep_options.shard.whole()) {
+        // The last shard to end reports; until then, say what is missing.
+        const std::string missing = missing_runs_text(o.dir);
+        if (!missing.empty()) {
+            std::cout << "\nshard " << sweep_options.shard.index << "/" << sweep_options.shard.count
+                      << " is done; the sweep is not: " << terminal_safe(missing) << "\n`soma report "
+                      << terminal_safe(shell_quote(o.dir.string())) << "` merges the shards once every one has ended\n";
+            return o.failed > 0 ? kFailed : kOk;
+        }
+    }
     ReportPaths report = write_report(o.dir);
     // Names in a sweep folder are text from files: nothing of it may drive the terminal.
     std::cout << "\n" << terminal_safe(ranked_table_text(o.dir, output_width()), true)
@@ -103,14 +141,20 @@ int run(const Cli& cli, RunArgs& a) {
     options.soma_exe = std::filesystem::read_symlink("/proc/self/exe");
     // A supervised child's supervisor already said which libraries it loads.
     if (!options.supervised) options.permission.announce_to = &std::cerr;
+    if (!a.shard.empty()) a.sweep.shard = *parse_shard(a.shard);  // checked by the option
 
     Registry registry;
     load_default_plugins(registry, options.permission, std::cerr);
     if (options.supervised) return run_here(a.file, options, registry);
     Sweep sweep = load_sweep(a.file, registry, options.overrides, options.permission);
     install_stop_signal_handlers();
+    switch (plan_ranks(sweep, launch_from_environment(), a.sweep.shard)) {
+        case RankPlan::data_parallel: return run_parallel(sweep.runs.front().experiment, options, registry);
+        case RankPlan::sweep_over_ranks: return run_sweep_file(cli, sweep, options, a.sweep, true);
+        case RankPlan::local: break;
+    }
     if (sweep.axes.empty()) return run_single(a.file, options, registry);
-    return run_sweep_file(cli, sweep, options, a.sweep);
+    return run_sweep_file(cli, sweep, options, a.sweep, false);
 }
 
 }  // namespace
@@ -119,10 +163,13 @@ void add_run(Cli& cli) {
     CLI::App* cmd = cli.add_command(
         cli.app(), "run",
         "train what an experiment file describes, in a supervised child process; with a [sweep] table, every "
-        "combination, N at a time, resumable, then the report",
+        "combination, N at a time, resumable, then the report. Under mpirun -np N: a sweep's runs spread over "
+        "the ranks, or, with [distributed] mode = \"data\", one run trained data-parallel across them",
         {"soma run experiments/mnist_3b1b.toml --jobs 2",
          "soma run experiments/mnist_3b1b.toml --out /tmp/r --set model.activation=relu --threads 1",
-         "soma run compare.toml --allow-plugins my_swish/build --time-limit 10m"});
+         "soma run compare.toml --allow-plugins my_swish/build --time-limit 10m",
+         "mpirun -np 4 soma run experiments/mnist_3b1b.toml --jobs 1",
+         "soma run sweep.toml --out /shared/sweep --shard 0/8"});
     auto a = std::make_shared<RunArgs>();
     cli.complete(cmd->add_option("EXPERIMENT.toml", a->file, "the experiment file")->required(),
                  {Completion::Kind::toml_files});
@@ -154,6 +201,18 @@ void add_run(Cli& cli) {
                      ->type_name("DIR")
                      ->allow_extra_args(false),
                  {Completion::Kind::folders});
+    cmd->add_option("--shard", a->shard,
+                    "sweeps: train only the runs whose index % N == K, into the same sweep folder as the other "
+                    "shards (a Slurm array task: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; "
+                    "see soma sweep sbatch)")
+        ->type_name("K/N")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                if (parse_shard(value)) return "";
+                return "expected K/N with 0 <= K < N (e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT), got '" +
+                       value + "'";
+            },
+            ""));
     cmd->add_flag("--supervised", a->run.supervised, "train here, into --out, which a supervisor holds")->group("");
     cli.on_run(cmd, [&cli, a] { return run(cli, *a); });
 }

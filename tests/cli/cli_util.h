@@ -1,6 +1,7 @@
 // Running the soma executable from tests, and small file helpers.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace soma::test {
 
@@ -36,6 +39,13 @@ inline Result soma(const std::string& args, const fs::path& dir, const fs::path&
     int status = ::pclose(p);
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+// "node7": as lock files name the host of the process holding a folder.
+inline std::string host_name() {
+    char host[256] = "";
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return host;
 }
 
 inline std::string read(const fs::path& p) {
@@ -69,6 +79,64 @@ inline std::size_t count_files_named(const fs::path& dir, const std::string& par
     for (auto& e : fs::recursive_directory_iterator(dir))
         if (e.path().filename().string().find(part) != std::string::npos) ++n;
     return n;
+}
+
+// The sweep the sweep tests run: 2 activations x 2 hidden sizes x 2 seeds on
+// synthetic digits, 8 runs; longer with more epochs and training samples.
+inline std::string sweep_toml(int epochs, int train, const std::string& extra_axes = "") {
+    return R"(
+[experiment]
+name = "sweep"
+[data]
+dataset = "synthetic"
+synthetic_train = )" + std::to_string(train) + R"(
+synthetic_test = 100
+[model]
+hidden = [16]
+[training]
+epochs = )" + std::to_string(epochs) + R"(
+batch_size = 32
+[training.optimizer]
+name = "sgd"
+learning_rate = 0.3
+[sweep]
+"model.activation" = ["sigmoid", "relu"]
+"model.hidden" = [[8], [16, 16]]
+"training.seed" = [1, 2]
+)" + extra_axes;
+}
+
+// A sweep's finished runs (ok or diverged: a failed one, e.g. interrupted,
+// is redone): each one's summary.json inode and modification time, which
+// change if the run is trained again.
+inline std::map<std::string, std::pair<ino_t, long>> finished_runs(const fs::path& sweep) {
+    std::map<std::string, std::pair<ino_t, long>> f;
+    if (!fs::exists(sweep / "runs")) return f;
+    for (auto& e : fs::directory_iterator(sweep / "runs")) {
+        struct stat st;
+        const fs::path summary = e.path() / "summary.json";
+        if (::stat(summary.c_str(), &st) != 0) continue;
+        const std::string text = read(summary);
+        if (text.find("\"status\": \"ok\"") != std::string::npos ||
+            text.find("\"status\": \"diverged\"") != std::string::npos)
+            f[e.path().filename().string()] = {st.st_ino, st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L};
+    }
+    return f;
+}
+
+// The runs of `before` (finished_runs before a resume) that the resume
+// trained again: their summary.json rewritten, or a line of theirs in its
+// output ("[3/8] <id>: ..."). "" when none was.
+inline std::string runs_trained_again(const std::map<std::string, std::pair<ino_t, long>>& before,
+                                      const std::map<std::string, std::pair<ino_t, long>>& after,
+                                      const std::string& output) {
+    std::string again;
+    for (const auto& [id, stamp] : before) {
+        const auto it = after.find(id);
+        if (it == after.end() || it->second != stamp || output.find("] " + id + ":") != std::string::npos)
+            again += id + " ";
+    }
+    return again;
 }
 
 }  // namespace soma::test

@@ -35,7 +35,7 @@ TEST(Help, EveryCommandHasHelpWithUsageOptionsAndAnExample) {
     const std::vector<std::string> all = commands(t.path());
     // The list itself: the commands the README documents are all there.
     for (const char* c : {"run", "report", "compare", "bench", "plugins", "plugin", "plugin new", "plugin check",
-                          "data", "data fetch", "data list", "help"})
+                          "data", "data fetch", "data list", "sweep", "sweep sbatch", "help"})
         EXPECT_NE(std::find(all.begin(), all.end(), c), all.end()) << c;
     for (const std::string& c : all) {
         SCOPED_TRACE(c);
@@ -135,8 +135,8 @@ TEST(Usage, ErrorsAreOneLineAndAHint) {
                        "soma bench [options] ARCH|FILE.toml...  ('soma bench --help' for more)");
     expect_usage_error("bench 784-10 a.toml", "soma bench: takes either architectures or a bench file, not both",
                        "soma bench [options] ARCH|FILE.toml...  ('soma bench --help' for more)");
-    expect_usage_error("help rnu", "soma help: no command 'soma rnu' (did you mean 'run'?); commands: run, eval, "
-                                   "predict, export, report, compare, bench, plugins, plugin, data, help",
+    expect_usage_error("help rnu", "soma help: no command 'soma rnu' (did you mean 'run'?); commands: run, sweep, "
+                                   "eval, predict, export, report, compare, bench, plugins, plugin, data, help",
                        "soma help [options] [COMMAND...]  ('soma help --help' for more)");
 }
 

@@ -180,7 +180,8 @@ TEST(Hostile, ASecondRunIntoAFolderInUseIsRefused) {
     Result second = soma("run tiny.toml --out out", t.path());
     EXPECT_EQ(second.status, 1) << second.output;
     EXPECT_TRUE(contains(second.output, "out: another soma process is writing into this folder (pid " +
-                                            std::to_string(first.pid()) + ": soma run hang.toml --out out"))
+                                            std::to_string(first.pid()) + " on " + host_name() +
+                                            ": soma run hang.toml --out out"))
         << second.output;
     EXPECT_TRUE(contains(read(t.path() / "out/config.toml"), "misbehave_hang"));  // the second wrote nothing
 

@@ -64,7 +64,7 @@ TEST(OutputFolder, ASecondClaimNamesTheFolderAndTheHolder) {
         EXPECT_EQ(read(dir / ".soma").substr(0, 16), "soma run folder\n");
         const std::string second = error_of([&] { FolderClaim again(dir, FolderKind::run); });
         EXPECT_EQ(second.rfind(dir.string() + ": another soma process is writing into this folder (pid " +
-                                   std::to_string(::getpid()) + ": test_cli",
+                                   std::to_string(::getpid()) + " on " + host_name() + ": test_cli",
                                0),
                   0u)
             << second;

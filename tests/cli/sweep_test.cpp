@@ -17,29 +17,6 @@
 namespace soma::test {
 namespace {
 
-std::string sweep_toml(int epochs, int train, const std::string& extra_axes = "") {
-    return R"(
-[experiment]
-name = "sweep"
-[data]
-dataset = "synthetic"
-synthetic_train = )" + std::to_string(train) + R"(
-synthetic_test = 100
-[model]
-hidden = [16]
-[training]
-epochs = )" + std::to_string(epochs) + R"(
-batch_size = 32
-[training.optimizer]
-name = "sgd"
-learning_rate = 0.3
-[sweep]
-"model.activation" = ["sigmoid", "relu"]
-"model.hidden" = [[8], [16, 16]]
-"training.seed" = [1, 2]
-)" + extra_axes;
-}
-
 std::vector<fs::path> run_dirs(const fs::path& sweep) {
     std::vector<fs::path> dirs;
     for (auto& e : fs::directory_iterator(sweep / "runs")) dirs.push_back(e.path());
@@ -105,36 +82,21 @@ TEST(Sweep, KilledAndRestartedLosesNothingAndRepeatsNothing) {
         ::_exit(127);
     }
     // Wait until two runs have finished, then kill the sweep without warning.
-    auto finished = [&] {
-        std::map<std::string, std::pair<ino_t, long>> f;
-        if (!fs::exists(out / "runs")) return f;
-        for (auto& e : fs::directory_iterator(out / "runs")) {
-            struct stat st;
-            if (::stat((e.path() / "summary.json").c_str(), &st) == 0)
-                f[e.path().filename().string()] = {st.st_ino, st.st_mtim.tv_nsec + st.st_mtim.tv_sec * 1000000000L};
-        }
-        return f;
-    };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    while (finished().size() < 2 && std::chrono::steady_clock::now() < deadline)
+    while (finished_runs(out).size() < 2 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the child run dies with its parent
-    const auto before = finished();
+    const auto before = finished_runs(out);
     ASSERT_GE(before.size(), 2u);
     ASSERT_LT(before.size(), 8u) << "the sweep finished before it could be killed";
 
     Result r = soma("run s.toml --out out --jobs 1", t.path());  // the same command again
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("resuming: " + std::to_string(before.size()) + " of 8"), std::string::npos) << r.output;
-    const auto after = finished();
-    EXPECT_EQ(after.size(), 8u);
-    for (const auto& [id, stamp] : before) {
-        ASSERT_TRUE(after.count(id)) << id;
-        EXPECT_EQ(after.at(id), stamp) << id << " was run again";
-        EXPECT_EQ(r.output.find("] " + id + ":"), std::string::npos) << id << " was run again";
-    }
+    EXPECT_EQ(finished_runs(out).size(), 8u);
+    EXPECT_EQ(runs_trained_again(before, finished_runs(out), r.output), "");
     EXPECT_EQ(count_files_named(out, ".tmp"), 0u);
 }
 

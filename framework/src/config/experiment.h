@@ -151,6 +151,21 @@ struct OutputConfig {
     bool operator==(const OutputConfig&) const = default;
 };
 
+// [distributed]: how one run uses the processes an MPI launcher started
+// (mpirun -np N soma run EXP.toml). "none": a run is one process (a sweep
+// under mpirun spreads its runs over the ranks instead). "data": data-parallel
+// training, every global batch split across the ranks (distributed/).
+enum class DistributedMode { none, data };
+inline constexpr auto distributed_mode_names =
+    name_table<DistributedMode>({{DistributedMode::none, "none"}, {DistributedMode::data, "data"}});
+
+struct DistributedConfig {
+    DistributedMode mode = DistributedMode::none;
+    SourcePos pos;  // where mode was set (for errors about it); not compared
+
+    bool operator==(const DistributedConfig& o) const { return mode == o.mode; }
+};
+
 struct Experiment {
     std::filesystem::path source;   // the experiment file
     std::string name;               // [experiment] name, or the file stem
@@ -159,6 +174,7 @@ struct Experiment {
     ModelConfig model;
     TrainingConfig training;
     OutputConfig output;
+    DistributedConfig distributed;
     std::vector<std::filesystem::path> plugin_paths;  // [plugins] paths, absolute
     // Where the settings that checks after loading name were written (the
     // memory estimate: "training.batch_size", "data.synthetic_train",
@@ -169,7 +185,8 @@ struct Experiment {
     // so an experiment equals its to_toml() loaded back.
     bool operator==(const Experiment& o) const {
         return name == o.name && description == o.description && data == o.data && model == o.model &&
-               training == o.training && output == o.output && plugin_paths == o.plugin_paths;
+               training == o.training && output == o.output && distributed == o.distributed &&
+               plugin_paths == o.plugin_paths;
     }
 };
 

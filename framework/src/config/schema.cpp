@@ -11,7 +11,7 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>>& tables() {
     static const std::map<std::string, std::vector<std::string>> t = {
-        {"", {"experiment", "include", "data", "model", "training", "output", "plugins", "sweep"}},
+        {"", {"experiment", "include", "data", "model", "training", "output", "distributed", "plugins", "sweep"}},
         {"experiment", {"name", "description", "include"}},
         {"data",
          {"dataset", "train_images", "train_labels", "test_images", "test_labels", "classes", "synthetic_train",
@@ -27,6 +27,7 @@ const std::map<std::string, std::vector<std::string>>& tables() {
         {"training.early_stopping", {"patience", "min_delta"}},
         {"training.optimizer", {"name"}},  // plus the optimizer's parameters
         {"output", {"dir", "name", "save_weights"}},
+        {"distributed", {"mode"}},
         {"plugins", {"paths"}},
     };
     return t;

@@ -440,6 +440,14 @@ OutputConfig read_output(const Section& root) {
     return o;
 }
 
+DistributedConfig read_distributed(const Section& root) {
+    const Section s = section(root, "distributed");
+    DistributedConfig d;
+    d.mode = s.named("mode", d.mode, distributed_mode_names);
+    if (const Node* mode = s.get("mode")) d.pos = mode->pos;
+    return d;
+}
+
 }  // namespace
 
 Experiment build_experiment(const Node& root, Registry& registry, const std::filesystem::path& file,
@@ -494,6 +502,7 @@ Experiment build_experiment(const Node& root, Registry& registry, const std::fil
     for (const char* path : {"data.dataset", "data.synthetic_train", "training.batch_size", "training.threads",
                              "model.hidden", "model.layers"})
         if (const Node* v = find_path(root, path)) e.positions[path] = v->pos;
+    e.distributed = errors.attempt([&] { return read_distributed(top); }, e.distributed);
     errors.throw_if_any();
     return e;
 }

@@ -133,6 +133,10 @@ std::string to_toml(const Experiment& e, bool hidden_form) {
     write_model(o, e.model, hidden_form);
     write_training(o, e.training);
     write_output(o, e);
+    // Written only when set: the resolved file of every run without it stays
+    // as earlier somas wrote it (a sweep folder compares its experiment.toml).
+    if (e.distributed.mode != DistributedMode::none)
+        o << "\n[distributed]\nmode = " << str(std::string(distributed_mode_names.name(e.distributed.mode))) << "\n";
     return o.str();
 }
 

@@ -2,6 +2,7 @@
 // a flat loop over bytes the compiler vectorises, with no allocation.
 #include "data/batcher.h"
 
+#include <algorithm>
 #include <string>
 
 #include "data/rng.h"
@@ -48,17 +49,39 @@ void Batcher::start_epoch(int epoch) {
     pos_ = 0;
 }
 
-int Batcher::next(float* x, std::int32_t* labels) {
+RowRange part_of_batch(int rows, int part, int parts) {
+    const int base = rows / parts, extra = rows % parts;
+    return {part * base + std::min(part, extra), base + (part < extra ? 1 : 0)};
+}
+
+int Batcher::batch_at_pos() const {
     const std::size_t left = order_.size() - pos_;
-    const int b = left < static_cast<std::size_t>(batch_size_) ? static_cast<int>(left) : batch_size_;
+    return left < static_cast<std::size_t>(batch_size_) ? static_cast<int>(left) : batch_size_;
+}
+
+void Batcher::gather(float* x, std::int32_t* labels, std::size_t first, int count) const {
     const std::uint8_t* images = split_.images.data();
     const std::uint8_t* label_bytes = split_.labels.data();
     const auto f = static_cast<std::size_t>(features_);
-    for (int i = 0; i < b; ++i) {
-        const std::size_t r = order_[pos_ + static_cast<std::size_t>(i)];
+    for (int i = 0; i < count; ++i) {
+        const std::size_t r = order_[pos_ + first + static_cast<std::size_t>(i)];
         gather_row(images + r * f, x + static_cast<std::size_t>(i) * f, features_);
         labels[i] = label_bytes[r];
     }
+}
+
+int Batcher::next(float* x, std::int32_t* labels) {
+    const int b = batch_at_pos();
+    gather(x, labels, 0, b);
+    pos_ += static_cast<std::size_t>(b);
+    return b;
+}
+
+int Batcher::next_part(float* x, std::int32_t* labels, int part, int parts, int& rows) {
+    const int b = batch_at_pos();
+    const RowRange mine = part_of_batch(b, part, parts);
+    gather(x, labels, static_cast<std::size_t>(mine.first), mine.count);
+    rows = mine.count;
     pos_ += static_cast<std::size_t>(b);
     return b;
 }

@@ -9,6 +9,14 @@
 
 namespace soma {
 
+// Rows [first, first + count) of a batch: its part `part` of `parts` in
+// data-parallel training. Contiguous, sizes differing by at most one, the
+// larger parts first (so part 0 has a row whenever the batch has one).
+struct RowRange {
+    int first = 0, count = 0;
+};
+RowRange part_of_batch(int rows, int part, int parts);
+
 class Batcher {
 public:
     // split must outlive the batcher. Ready for epoch 0 on construction.
@@ -22,6 +30,10 @@ public:
     // by 1/255) and labels ([b]); returns b, or 0 at the end of the epoch. The
     // last batch may be partial. Does not allocate.
     int next(float* x, std::int32_t* labels);
+    // Data-parallel: advances by the same batch as next() but gathers only
+    // its part `part` of `parts` (part_of_batch) into x and labels, whose
+    // size is returned in rows. Returns the whole batch's size, 0 at the end.
+    int next_part(float* x, std::int32_t* labels, int part, int parts, int& rows);
 
     std::size_t batches_per_epoch() const;
     std::size_t size() const { return order_.size(); }
@@ -30,6 +42,11 @@ public:
     const std::vector<std::uint32_t>& order() const { return order_; }
 
 private:
+    // Rows [pos_ + first, pos_ + first + count) of the order into x and labels.
+    void gather(float* x, std::int32_t* labels, std::size_t first, int count) const;
+    // The size of the batch starting at pos_ (0 at the end).
+    int batch_at_pos() const;
+
     const Split& split_;
     int features_;
     int batch_size_;

@@ -13,14 +13,9 @@
 
 namespace soma {
 
-namespace {
-
-// Loads the data, trains outcome.experiment and writes its run folder
-// outcome.dir (already held); the result and summary into outcome.
-void train_into(const std::filesystem::path& file, const RunOptions& options, const Registry& registry,
-                std::ostream& out, RunOutcome& outcome) {
+void train_into(const Dataset& data, const RunOptions& options, const Registry& registry, std::ostream& out,
+                RunOutcome& outcome, const DataParallel* parallel) {
     const Experiment& exp = outcome.experiment;
-    Dataset data = load_dataset(exp.data, file.parent_path(), exp.training.seed);
     SummaryInfo info;
     info.experiment = exp.name;
     info.dataset = data.name;
@@ -40,11 +35,18 @@ void train_into(const std::filesystem::path& file, const RunOptions& options, co
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    outcome.result = train(exp, data, registry, &observers);
+    outcome.result = train(exp, data, registry, &observers, parallel);
     outcome.summary = writer.finish(outcome.result);
 }
 
-}  // namespace
+std::unique_ptr<FolderClaim> claim_run_folder(const Experiment& experiment, const std::filesystem::path& dir) {
+    auto folder = std::make_unique<FolderClaim>(dir, FolderKind::run);
+    // A rerun in the same folder must not leave an old summary marking it
+    // finished, whatever becomes of this run.
+    std::filesystem::remove(dir / "summary.json");
+    write_file_atomic(dir / "config.toml", to_toml(experiment));
+    return folder;
+}
 
 void load_default_plugins(Registry& registry, const PluginPermission& permission, std::ostream& err) {
     for (const LoadError& e : permission.load_defaults(registry))
@@ -66,7 +68,8 @@ RunOutcome run_experiment(const std::filesystem::path& file, const RunOptions& o
     if (options.supervised) check_output_folder(outcome.dir, FolderKind::run);
     else folder.emplace(outcome.dir, FolderKind::run);
     try {
-        train_into(file, options, registry, out, outcome);
+        const Dataset data = load_dataset(outcome.experiment.data, file.parent_path(), outcome.experiment.training.seed);
+        train_into(data, options, registry, out, outcome);
     } catch (const std::exception& e) {
         write_failed_summary(outcome.dir, outcome.experiment.name, "", e.what());
         throw;
@@ -78,11 +81,7 @@ SupervisedOutcome run_supervised(const std::filesystem::path& file, const RunOpt
     SupervisedOutcome o;
     o.experiment = load_experiment(file, registry, options.overrides, options.permission);
     o.dir = run_folder(o.experiment, options);
-    const FolderClaim folder(o.dir, FolderKind::run);
-    // A rerun in the same folder must not leave an old summary marking it
-    // finished, whatever becomes of the child.
-    std::filesystem::remove(o.dir / "summary.json");
-    write_file_atomic(o.dir / "config.toml", to_toml(o.experiment));
+    const std::unique_ptr<FolderClaim> folder = claim_run_folder(o.experiment, o.dir);
 
     RunLaunch launch;
     launch.exe = options.soma_exe;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -41,6 +42,22 @@ void load_default_plugins(Registry& registry, const PluginPermission& permission
 
 // The run folder of an experiment: options.out, else output.dir / (output.name or name).
 std::filesystem::path run_folder(const Experiment& experiment, const RunOptions& options);
+
+struct Dataset;
+struct DataParallel;
+class FolderClaim;
+
+// Claims a run folder for a run trained as a whole (supervised, or
+// data-parallel): its old summary.json removed (a rerun is unfinished until
+// it ends), its resolved config.toml written.
+std::unique_ptr<FolderClaim> claim_run_folder(const Experiment& experiment, const std::filesystem::path& dir);
+
+// Trains outcome.experiment on the loaded data and writes the run folder
+// outcome.dir, which the caller holds (result and summary into outcome): progress to out, metrics and weights after every epoch,
+// summary.json at the end. With `parallel`, this is the writing rank of a
+// data-parallel run (train/trainer.h).
+void train_into(const Dataset& data, const RunOptions& options, const Registry& registry, std::ostream& out,
+                RunOutcome& outcome, const DataParallel* parallel = nullptr);
 
 // Trains in this process. Claims the run folder first (output_folder.h)
 // unless options.supervised; once it is held, an error ends the run with a

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "experiment/launch.h"
 #include "train/threads.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -126,17 +127,23 @@ pid_t Supervisor::start(const RunLaunch& l) {
     for (const std::string& a : args) argv.push_back(a.c_str());
     argv.push_back(nullptr);
     const std::string log = (l.run_dir / "log.txt").string();
-    // The child's environment: this one's, with OMP_NUM_THREADS when given
-    // and a bounded OpenMP wait unless the user chose a policy (threads.h).
+    // The child's environment: this one's without an MPI launcher's variables
+    // (a child that saw them would take itself for a rank and try to join the
+    // job: Open MPI's advice for processes an MPI process starts), with
+    // OMP_NUM_THREADS when given and a bounded OpenMP wait unless the user
+    // chose a policy (threads.h).
     std::vector<std::string> env_text;
-    for (char** e = environ; *e; ++e)
-        if (l.omp_threads <= 0 || std::strncmp(*e, "OMP_NUM_THREADS=", 16) != 0) env_text.emplace_back(*e);
+    for (char** e = environ; *e; ++e) {
+        if (is_mpi_launch_variable(*e)) continue;
+        if (l.omp_threads > 0 && std::strncmp(*e, "OMP_NUM_THREADS=", 16) == 0) continue;
+        env_text.emplace_back(*e);
+    }
     if (l.omp_threads > 0) env_text.push_back("OMP_NUM_THREADS=" + std::to_string(l.omp_threads));
     if (std::string wait = bounded_wait_setting(std::getenv("OMP_WAIT_POLICY"), std::getenv("GOMP_SPINCOUNT"));
         !wait.empty())
         env_text.push_back(std::move(wait));
-    std::vector<char*> envp;
-    for (std::string& e : env_text) envp.push_back(e.data());
+    std::vector<const char*> envp;
+    for (const std::string& e : env_text) envp.push_back(e.c_str());
     envp.push_back(nullptr);
 
     const pid_t pid = ::fork();
@@ -155,7 +162,7 @@ pid_t Supervisor::start(const RunLaunch& l) {
             const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
             if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
         }
-        ::execve(argv[0], const_cast<char* const*>(argv.data()), envp.data());
+        ::execve(argv[0], const_cast<char* const*>(argv.data()), const_cast<char* const*>(envp.data()));
         std::fprintf(stderr, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
         ::_exit(127);
     }
@@ -164,6 +171,15 @@ pid_t Supervisor::start(const RunLaunch& l) {
 }
 
 std::optional<ChildEnd> Supervisor::wait() {
+    if (children_.empty()) throw Error("waiting for runs: no run is running");
+    return wait_until(std::nullopt);
+}
+
+std::optional<ChildEnd> Supervisor::wait_for(std::chrono::milliseconds at_most) {
+    return wait_until(std::chrono::steady_clock::now() + at_most);
+}
+
+std::optional<ChildEnd> Supervisor::wait_until(std::optional<std::chrono::steady_clock::time_point> until) {
     using clock = std::chrono::steady_clock;
     for (;;) {
         const auto now = clock::now();
@@ -178,24 +194,28 @@ std::optional<ChildEnd> Supervisor::wait() {
             return end;
         }
         if (g_stop_signal.load() != 0) return std::nullopt;
+        if (until && now >= *until) return std::nullopt;
 
         // Kill children past their limit (reaped on the next turn); sleep until
-        // the nearest limit, a child's end or a stop signal.
+        // the nearest limit, a child's end, a stop signal or `until`.
         int timeout_ms = -1;
+        auto sleep_until = [&](clock::time_point deadline) {
+            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+            const int wait_ms = static_cast<int>(std::min<long long>(ms, 1000 * 60 * 60));
+            timeout_ms = timeout_ms < 0 ? wait_ms : std::min(timeout_ms, wait_ms);
+        };
+        if (until) sleep_until(*until);
         for (auto& [pid, child] : children_) {
             if (child.time_limit <= 0 || child.killed_at_limit) continue;
             const auto deadline = child.start + std::chrono::duration_cast<clock::duration>(
                                                     std::chrono::duration<double>(child.time_limit));
             if (deadline <= now) {
                 ::kill(pid, SIGKILL);
-                child.killed_at_limit = true;
+                child.killed_at_limit = true;  // its SIGCHLD wakes the poll
                 continue;
             }
-            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-            const int wait_ms = static_cast<int>(std::min<long long>(ms, 1000 * 60 * 60));
-            timeout_ms = timeout_ms < 0 ? wait_ms : std::min(timeout_ms, wait_ms);
+            sleep_until(deadline);
         }
-        if (children_.empty()) throw Error("waiting for runs: no run is running");
         struct pollfd p {g_wake[0], POLLIN, 0};
         if (::poll(&p, 1, timeout_ms) > 0) drain_wake_pipe();
     }

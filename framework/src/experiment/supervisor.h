@@ -57,11 +57,16 @@ public:
     // Waits until a child ends, or is killed at its time limit; nothing when
     // a stop signal arrives first (install_stop_signal_handlers).
     std::optional<ChildEnd> wait();
+    // The same, waiting at most `at_most` (also with no child running):
+    // nothing when it passes first.
+    std::optional<ChildEnd> wait_for(std::chrono::milliseconds at_most);
     // Kills (SIGKILL) and reaps every child still running.
     void stop_all();
     std::size_t running() const { return children_.size(); }
 
 private:
+    std::optional<ChildEnd> wait_until(std::optional<std::chrono::steady_clock::time_point> until);
+
     struct Child {
         std::chrono::steady_clock::time_point start;
         double time_limit = 0;

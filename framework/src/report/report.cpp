@@ -27,6 +27,20 @@ ReportPaths write_report(const std::filesystem::path& sweep_dir) {
     return paths;
 }
 
+std::string missing_runs_text(const std::filesystem::path& sweep_dir) {
+    const SweepRecord sweep = load_results(sweep_dir);
+    std::vector<std::string> missing;
+    for (const RunRecord& r : sweep.runs)
+        if (!r.finished()) missing.push_back(r.id.empty() ? "run" : r.id);
+    if (missing.empty()) return "";
+    constexpr std::size_t named = 20;
+    std::string text = std::to_string(missing.size()) + " of " + std::to_string(sweep.runs.size()) +
+                       " runs have no results yet:";
+    for (std::size_t i = 0; i < missing.size() && i < named; ++i) text += (i ? ", " : " ") + missing[i];
+    if (missing.size() > named) text += " and " + std::to_string(missing.size() - named) + " more";
+    return text;
+}
+
 std::string ranked_table_text(const std::filesystem::path& sweep_dir, std::size_t width) {
     const SweepRecord sweep = load_results(sweep_dir);
     return ranked_text(sweep, summarize(sweep), width);

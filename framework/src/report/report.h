@@ -27,6 +27,12 @@ struct ReportPaths {
 // run folder into its report/ subfolder, beside the run's own summary.json).
 ReportPaths write_report(const std::filesystem::path& sweep_dir);
 
+// The runs of a sweep folder without results yet (pending: no summary.json;
+// shards or ranks still running, or stopped), in sweep.json order:
+// "3 of 12 runs have no results yet: a, b, c" (at most 20 named); "" when
+// every run has its results.
+std::string missing_runs_text(const std::filesystem::path& sweep_dir);
+
 // The configurations ranked, as aligned text fitted to width (0 = unlimited).
 std::string ranked_table_text(const std::filesystem::path& sweep_dir, std::size_t width = 0);
 // The same ranking as JSON: summary.json's text.

@@ -66,7 +66,7 @@ void write_marker(const fs::path& dir, FolderKind kind) {
     if (!written) throw Error(marker.string() + ": cannot mark the folder as soma's: " + std::strerror(saved));
 }
 
-// "pid 1234: soma run a.toml --out x", for the lock file.
+// "pid 1234 on node7: soma run a.toml --out x", for the lock file.
 std::string holder_text() {
     std::ifstream in("/proc/self/cmdline", std::ios::binary);
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -80,7 +80,9 @@ std::string holder_text() {
         text += (first ? "" : " ") + arg;
         start = end + 1;
     }
-    return "pid " + std::to_string(::getpid()) + ": " + text;
+    char host[256] = "";
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return "pid " + std::to_string(::getpid()) + (host[0] ? std::string(" on ") + host : std::string()) + ": " + text;
 }
 
 std::string read_fd(int fd) {
@@ -114,7 +116,7 @@ void check_output_folder(const fs::path& dir, FolderKind kind) {
                     " cannot write into it: choose another output folder (--out DIR)");
 }
 
-FolderClaim::FolderClaim(fs::path dir, FolderKind kind) : dir_(std::move(dir)) {
+FolderClaim::FolderClaim(fs::path dir, FolderKind kind, FolderHold hold) : dir_(std::move(dir)) {
     check_output_folder(dir_, kind);
     fs::create_directories(dir_);
     FolderKind found = kind;
@@ -125,13 +127,14 @@ FolderClaim::FolderClaim(fs::path dir, FolderKind kind) : dir_(std::move(dir)) {
     lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (lock_fd_ < 0)
         throw Error(lock.string() + ": cannot open the folder's lock: " + std::strerror(errno));
-    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(lock_fd_, (hold == FolderHold::alone ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
         const std::string holder = read_fd(lock_fd_);
         ::close(lock_fd_);
         lock_fd_ = -1;
-        throw Error(dir_.string() + ": another soma process is writing into this folder (" +
-                    (holder.empty() ? std::string("its pid is not recorded yet") : terminal_safe(holder)) +
-                    "); wait for it to end, or choose another output folder (--out DIR)");
+        throw FolderBusy(dir_.string() + ": another soma process is writing into this folder (" +
+                             (holder.empty() ? std::string("its pid is not recorded yet") : terminal_safe(holder)) +
+                             "); wait for it to end, or choose another output folder (--out DIR)",
+                         holder);
     }
     // Marked between the check and the lock by another claimer of another kind?
     try {

@@ -5,15 +5,37 @@
 // marker), or one that already holds soma's marker for the same kind of
 // output. It never writes into anything else, so `--out` can never overwrite
 // a user's files, and never with two processes at once: the process that
-// writes holds an exclusive lock on the folder's .lock file, which also
-// records its pid and command line for the message the second one gets.
+// writes holds an exclusive lock (flock) on the folder's .lock file, which
+// also records its host, pid and command line for the message the second
+// one gets.
+//
+// A sweep folder may also be held shared: by the shards of a sweep (Slurm
+// array tasks, `--shard K/N`) and by the rank that schedules an MPI sweep;
+// each of them then claims every run folder it trains on its own, so two
+// processes never train one run. A whole local sweep holds its folder alone.
+// On a cluster the lock lives on the shared file system: flock works across
+// machines on NFS (Linux maps it to NFS byte-range locks) and on Lustre
+// mounted with -o flock.
 #pragma once
 
 #include <filesystem>
 
+#include "util/error.h"
+
 namespace soma {
 
 enum class FolderKind { run, sweep };
+
+// How a claim holds its folder: alone (no other claim at all) or shared
+// with other shared claims (shards of one sweep).
+enum class FolderHold { alone, shared };
+
+// A claim refused because another process holds the folder now.
+class FolderBusy : public Error {
+public:
+    FolderBusy(const std::string& message, std::string holder) : Error(message), holder(std::move(holder)) {}
+    std::string holder;  // "pid 1234 on node7: soma run ...", "" when not recorded yet
+};
 
 // "run" or "sweep"
 const char* folder_kind_name(FolderKind kind);
@@ -26,10 +48,11 @@ void check_output_folder(const std::filesystem::path& dir, FolderKind kind);
 // Holds an output folder while soma writes into it: checks it as above,
 // creates it, marks it and locks it. A second claim of the same folder, by
 // any process, is refused with a message naming the folder and the process
-// that holds it. The lock ends with this object (or with the process).
+// that holds it (FolderBusy). The lock ends with this object (or with the
+// process).
 class FolderClaim {
 public:
-    FolderClaim(std::filesystem::path dir, FolderKind kind);
+    FolderClaim(std::filesystem::path dir, FolderKind kind, FolderHold hold = FolderHold::alone);
     ~FolderClaim();
     FolderClaim(const FolderClaim&) = delete;
     FolderClaim& operator=(const FolderClaim&) = delete;

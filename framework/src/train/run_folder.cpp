@@ -125,6 +125,7 @@ RunSummary run_summary(const RunResult& r, const SummaryInfo& info) {
     s.train_seconds = r.train_seconds;
     s.samples_per_second = r.samples_per_second;
     s.threads = r.threads;
+    s.ranks = r.ranks;
     s.seed = info.seed;
     s.batch_size = info.batch_size;
     s.optimizer = info.optimizer;

@@ -51,6 +51,7 @@ void summary_fields(Io& io, S& s) {
     io.number("train_seconds", s.train_seconds, 0.0);
     io.number("samples_per_second", s.samples_per_second, 0.0);
     io.integer("threads", s.threads, 0, max_int);
+    io.integer("ranks", s.ranks, 0, max_int, omit_when_empty);
     io.integer("seed", s.seed, 0, max_int64);
     io.integer("batch_size", s.batch_size, 0, max_int);
     io.text("optimizer", s.optimizer);

@@ -47,6 +47,7 @@ struct RunSummary {
     double train_loss, train_accuracy;
     double train_seconds, samples_per_second;
     int threads = 0;
+    int ranks = 0;                          // data-parallel runs: the processes that trained it (0: one)
     std::uint64_t seed = 0;
     int batch_size = 0;
     std::string optimizer, loss;

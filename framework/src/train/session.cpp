@@ -1,10 +1,14 @@
 #include "train/session.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "data/batcher.h"
 #include "plugin/registry.h"
+#include "train/data_parallel.h"
 
 namespace soma {
 
@@ -47,6 +51,59 @@ bool TrainingSession::parameters_finite() const {
     return true;
 }
 
+void TrainingSession::share_gradients(RankGroup& group) {
+    group_ = &group;
+    std::size_t n = 0;
+    for (const ParamTensor& t : params_) n += t.size;
+    shared_.assign(n + 2, 0.f);
+}
+
+LossResult TrainingSession::step_part(const float* x, const std::int32_t* labels, int rows, int batch,
+                                      float lr_factor, bool stop_here, bool& stop) {
+    const std::size_t loss_slot = shared_.size() - 2, stop_slot = shared_.size() - 1;
+    LossResult r;
+    bool computed = false;
+    if (rows > 0) {
+        const int classes = network_->classes();
+        const float* out = network_->forward(x, rows, /*training=*/true);
+        r = loss_forward_backward(loss_, out, labels, rows, classes, grad_.data());
+        if (std::isfinite(r.loss_sum)) {
+            // The loss gradient is of this part's mean; the step takes the whole batch's.
+            if (rows != batch) {
+                const float scale = static_cast<float>(rows) / static_cast<float>(batch);
+                for (std::size_t i = 0; i < static_cast<std::size_t>(rows) * classes; ++i) grad_[i] *= scale;
+            }
+            network_->backward(grad_.data(), rows);
+            computed = true;
+        }
+    }
+    float* to = shared_.data();
+    for (const ParamTensor& t : params_) {
+        if (computed) std::memcpy(to, t.grad, t.size * sizeof(float));
+        else std::fill(to, to + t.size, 0.f);
+        to += t.size;
+    }
+    shared_[loss_slot] = static_cast<float>(r.loss_sum);  // NaN or inf anywhere makes the sum so
+    shared_[stop_slot] = stop_here ? 1.f : 0.f;
+    const auto sum_start = std::chrono::steady_clock::now();
+    group_->sum(shared_.data(), shared_.size());
+    sum_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - sum_start).count();
+    stop = shared_[stop_slot] > 0.f;
+    if (stop) return r;
+    if (!std::isfinite(shared_[loss_slot])) {
+        r.loss_sum = std::numeric_limits<double>::quiet_NaN();
+        return r;
+    }
+    const float* from = shared_.data();
+    for (const ParamTensor& t : params_) {
+        std::memcpy(t.grad, from, t.size * sizeof(float));
+        from += t.size;
+    }
+    if (clip_norm_ > 0) clip_gradients();
+    optimizer_->step(lr_factor);
+    return r;
+}
+
 void TrainingSession::clip_gradients() {
     double sum = 0;
     for (const ParamTensor& t : params_)
@@ -84,6 +141,8 @@ Evaluation evaluate_split(Network& network, LossKind loss, const Split& split, f
                 ++(*confusion)[static_cast<std::size_t>(labels[n]) * classes +
                                argmax(out + static_cast<std::size_t>(n) * classes, classes)];
     }
+    e.loss_sum = loss_sum;
+    e.correct = correct;
     e.loss = loss_sum / static_cast<double>(split.size());
     e.accuracy = static_cast<double>(correct) / static_cast<double>(split.size());
     return e;

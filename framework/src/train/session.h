@@ -19,9 +19,12 @@
 namespace soma {
 
 class Registry;
+class RankGroup;
 
 struct Evaluation {
     double loss = 0, accuracy = 0;  // NaN for an empty split
+    double loss_sum = 0;            // over the split's samples (0 for an empty split)
+    long correct = 0;
 };
 
 // Loss, accuracy and (when given) the confusion matrix ([classes * classes],
@@ -44,6 +47,22 @@ public:
     // loss and correct count of the batch (before the update).
     LossResult step(const float* x, const std::int32_t* labels, int batch, float lr_factor = 1.f);
 
+    // Data-parallel training (train/data_parallel.h): makes step_part sum
+    // the gradients over `group`, through one buffer allocated here.
+    void share_gradients(RankGroup& group);
+    // One data-parallel step, on every rank for every global batch (also
+    // with rows == 0): x, labels are this rank's `rows` rows of a global
+    // batch of `batch`. The loss gradient is of the global batch's mean, the
+    // parameter gradients are summed over the ranks (one sum, with the loss
+    // and the stop flag riding along), then clipped and applied: every rank
+    // makes the update one process makes with the whole batch. stop_here asks
+    // every rank to stop; stop says whether any rank did (nothing is updated
+    // then). Returns this rank's loss sum and correct count; loss_sum is NaN
+    // when the loss is not finite on any rank (no rank updates then).
+    // Allocates nothing.
+    LossResult step_part(const float* x, const std::int32_t* labels, int rows, int batch, float lr_factor,
+                         bool stop_here, bool& stop);
+
     // Loss and accuracy over a split, in inference mode; fills confusion
     // ([classes * classes], row = true label) when given.
     Evaluation evaluate(const Split& split, std::vector<int>* confusion = nullptr);
@@ -60,6 +79,8 @@ public:
     std::size_t parameters() { return network_->parameter_count(); }
     // The global L2 norm of the gradients of the last step (before clipping).
     double last_gradient_norm() const { return last_gradient_norm_; }
+    // Data-parallel: the wall-clock seconds step_part spent in the gradient sum so far.
+    double sum_seconds() const { return sum_seconds_; }
     int max_batch() const { return max_batch_; }
     static constexpr int kEvalBatch = 256;
 
@@ -79,6 +100,9 @@ private:
     std::vector<float> eval_x_;    // [kEvalBatch, inputs]
     std::vector<std::int32_t> eval_labels_;
     double last_gradient_norm_ = 0;
+    RankGroup* group_ = nullptr;
+    std::vector<float> shared_;    // data-parallel: every gradient, then the loss sum and the stop flag
+    double sum_seconds_ = 0;
 };
 
 }  // namespace soma

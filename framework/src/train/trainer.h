@@ -33,7 +33,9 @@ struct RunResult {
     int early_stopped_epoch = 0;  // the epoch after which early stopping ended training (0 = it did not)
     std::size_t parameters = 0;
     std::string network;        // Network::describe()
-    int threads = 0;
+    int threads = 0;            // per process
+    int ranks = 0;              // data-parallel: the processes training it (0: one, not data-parallel)
+    double sum_seconds = 0;     // data-parallel: of train_seconds, this process's time in the gradient sums
     double train_seconds = 0;
     double samples_per_second = 0;
     std::vector<int> confusion;  // [classes * classes], row = true label, test set, last epoch
@@ -51,9 +53,18 @@ public:
     virtual void on_epoch(const EpochMetrics&, const RunResult&, Network&) {}
 };
 
+struct DataParallel;
+
 // Trains the experiment's model on the dataset. The registry must outlive
 // the call. Deterministic for the same seed and thread count.
+//
+// With `parallel` (train/data_parallel.h), this is one rank of a
+// data-parallel run: every rank calls it with the same experiment and data;
+// each trains its part of every batch and evaluates its part of each split,
+// and every rank returns the whole run's metrics (train seconds its own).
+// Stopping on request throws TrainingStopped on every rank; a parameter
+// mismatch between ranks after an epoch throws soma::Error.
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
-                TrainObserver* observer = nullptr);
+                TrainObserver* observer = nullptr, const DataParallel* parallel = nullptr);
 
 }  // namespace soma

@@ -12,11 +12,17 @@
 
 namespace soma {
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents, bool sync) {
+namespace {
+
+// The contents in a temporary file beside path, named after this host and
+// process (unique on a file system two machines share), written whole.
+std::filesystem::path write_temporary(const std::filesystem::path& path, std::string_view contents, bool sync) {
     namespace fs = std::filesystem;
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    char host[256] = "";
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
     fs::path tmp = path;
-    tmp += ".tmp." + std::to_string(::getpid());
+    tmp += ".tmp." + std::string(host) + "." + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(path.string() + ": cannot create: " + std::strerror(errno));
     const char* p = contents.data();
@@ -38,11 +44,27 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
         ::unlink(tmp.c_str());
         throw Error(path.string() + ": write failed: " + std::strerror(e));
     }
+    return tmp;
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents, bool sync) {
+    const std::filesystem::path tmp = write_temporary(path, contents, sync);
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         int e = errno;
         ::unlink(tmp.c_str());
         throw Error(path.string() + ": rename failed: " + std::strerror(e));
     }
+}
+
+bool write_file_once(const std::filesystem::path& path, std::string_view contents) {
+    const std::filesystem::path tmp = write_temporary(path, contents, true);
+    const bool created = ::link(tmp.c_str(), path.c_str()) == 0;
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    if (!created && e != EEXIST) throw Error(path.string() + ": cannot create: " + std::strerror(e));
+    return created;
 }
 
 void sync_file(const std::filesystem::path& path) {

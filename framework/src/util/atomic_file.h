@@ -13,6 +13,11 @@ namespace soma {
 // every epoch; the final versions are written with sync.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents, bool sync = true);
 
+// Creates the file whole, unless it exists: false then (it is left as it
+// is). Of several processes creating it at once, on one machine or on a file
+// system they share, exactly one does (link(2) is atomic).
+bool write_file_once(const std::filesystem::path& path, std::string_view contents);
+
 // fsync of an existing file (after writes made with sync = false).
 void sync_file(const std::filesystem::path& path);
 
