@@ -34,7 +34,9 @@ for t in "${targets[@]}"; do
     status=1
     continue
   fi
-  if "$bin" "${limits[@]}" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+  max_len=4096
+  [ "$t" = model ] && max_len=8192  # its seeds are a whole (small) model file
+  if "$bin" "${limits[@]}" -max_total_time="$seconds" -max_len=$max_len -print_final_stats=1 \
       -artifact_prefix="$artifacts" "$work" tests/fuzz/corpus/"$t" >>"$log" 2>&1; then
     result="no crash"
   else
