@@ -6,7 +6,9 @@
 #   one_node_slurm.sh stop DIR    ends the three daemons (their pid files in DIR)
 # Nothing outside DIR is read or written (no /etc/munge, no /etc/slurm), and
 # the ports are chosen free, so it runs beside a real Slurm or munge.
-# Exit status 77: cannot run here (not root, or slurm-wlm/munge missing).
+# Exit status 77: cannot run here (not root, slurm-wlm/munge missing, or no
+# cgroup filesystem: slurmd 22.05 will not start without one, as in a chroot
+# or a container that does not mount /sys/fs/cgroup).
 set -u
 cmd=${1:-}; dir=${2:-}
 [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -31,6 +33,8 @@ for b in munged slurmctld slurmd sbatch sinfo; do
     { echo "one_node_slurm: $b not found (Debian: slurm-wlm munge)" >&2; exit 77; }
 done
 PATH=$PATH:/usr/sbin
+[ -e /sys/fs/cgroup/cgroup.controllers ] || [ -d /sys/fs/cgroup/cpuset ] ||
+  { echo "one_node_slurm: no cgroup filesystem at /sys/fs/cgroup; slurmd cannot start here" >&2; exit 77; }
 
 # A free TCP port: one nothing listens on (ss), from a range Slurm does not use by default.
 free_port() {
@@ -47,10 +51,12 @@ head -c 1024 /dev/urandom > "$dir/munge.key" && chmod 400 "$dir/munge.key"
 munged --force --key-file="$dir/munge.key" --socket="$dir/munge.socket" --pid-file="$dir/munged.pid" \
   --log-file="$dir/munged.log" --seed-file="$dir/munge.seed" || fail "munged did not start"
 
+# The host by name, at the loopback address: a fresh machine may have no
+# /etc/hosts entry (nor DNS) for its own name.
 host=$(hostname)
 cat > "$dir/slurm.conf" <<CONF
 ClusterName=somatest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -74,7 +80,7 @@ SelectTypeParameters=CR_CPU
 SchedulerType=sched/builtin
 ReturnToService=2
 MpiDefault=none
-NodeName=$host CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=soma Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
