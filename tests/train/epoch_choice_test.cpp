@@ -56,7 +56,8 @@ struct Recorder : TrainObserver {
     std::vector<std::vector<float>> weights;  // layer0.weights per epoch
     std::vector<std::vector<int>> confusion;
     void on_epoch(const EpochMetrics&, const RunResult& r, Network& net) override {
-        const ParamTensor& t = net.parameters().front();
+        const std::vector<ParamTensor> params = net.parameters();  // a copy: front() of the temporary dangled
+        const ParamTensor& t = params.front();
         weights.emplace_back(t.value, t.value + t.size);
         confusion.push_back(r.confusion);
     }
