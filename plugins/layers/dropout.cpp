@@ -67,6 +67,9 @@ public:
         for (std::size_t i = 0; i < n; ++i) dx[i] = dy[i] * mask_[i];
     }
 
+    // The generator: a resumed run draws the masks the killed one would have.
+    std::vector<soma::StateBlock> state() override { return {soma::state_block("rng", rng_)}; }
+
 private:
     void check(int batch) const {
         if (batch < 1 || batch > max_batch_)

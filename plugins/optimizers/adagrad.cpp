@@ -44,6 +44,12 @@ public:
         }
     }
 
+    std::vector<soma::StateBlock> state() override {
+        std::vector<soma::StateBlock> blocks;
+        soma::add_state_blocks(blocks, "sum", sum_);
+        return blocks;
+    }
+
 private:
     float learning_rate_, epsilon_, weight_decay_;
     std::vector<soma::ParamTensor> params_;

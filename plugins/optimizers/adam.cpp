@@ -65,6 +65,13 @@ public:
         }
     }
 
+    std::vector<soma::StateBlock> state() override {
+        std::vector<soma::StateBlock> blocks{soma::state_block("step", t_)};
+        soma::add_state_blocks(blocks, "m", m_);
+        soma::add_state_blocks(blocks, "v", v_);
+        return blocks;
+    }
+
 private:
     float learning_rate_;
     double beta1_, beta2_;

@@ -61,6 +61,13 @@ public:
         }
     }
 
+    std::vector<soma::StateBlock> state() override {
+        std::vector<soma::StateBlock> blocks;
+        soma::add_state_blocks(blocks, "square_avg", square_avg_);
+        soma::add_state_blocks(blocks, "momentum_buffer", buffer_);
+        return blocks;
+    }
+
 private:
     float learning_rate_, alpha_, epsilon_, momentum_, weight_decay_;
     std::vector<soma::ParamTensor> params_;

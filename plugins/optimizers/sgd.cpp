@@ -54,6 +54,12 @@ public:
         }
     }
 
+    std::vector<soma::StateBlock> state() override {
+        std::vector<soma::StateBlock> blocks;
+        soma::add_state_blocks(blocks, "velocity", velocity_);
+        return blocks;
+    }
+
 private:
     float learning_rate_, momentum_, weight_decay_;
     bool nesterov_;

@@ -11,6 +11,7 @@
 
 #include "soma/activation.h"
 #include "soma/init.h"
+#include "soma/state.h"
 #include "soma/tensor.h"
 
 namespace soma {
@@ -60,6 +61,11 @@ public:
     // (batch_norm's running mean and variance); grad is null. A model file
     // keeps these beside the parameters. Empty for layers without any.
     virtual std::vector<ParamTensor> buffers() { return {}; }
+
+    // State that training carries from one step to the next besides the
+    // parameters and buffers (soma/state.h): dropout's random generator.
+    // Valid after configure(); a checkpoint saves it, a resume writes it back.
+    virtual std::vector<StateBlock> state() { return {}; }
 };
 
 }  // namespace soma

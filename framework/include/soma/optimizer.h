@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "soma/state.h"
 #include "soma/tensor.h"
 
 namespace soma {
@@ -16,6 +17,11 @@ public:
     // One update from the gradients now in params[i].grad. lr_factor scales
     // the optimizer's own learning rate (1 unless a schedule is in use).
     virtual void step(float lr_factor) = 0;
+    // Everything step() carries from one step to the next (soma/state.h):
+    // moments, accumulators, the step count. Empty for a stateless optimizer
+    // (plain SGD). Valid after setup(); a checkpoint saves it, a resume
+    // writes it back before the next step.
+    virtual std::vector<StateBlock> state() = 0;
 };
 
 }  // namespace soma

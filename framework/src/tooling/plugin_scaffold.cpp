@@ -169,6 +169,11 @@ public:
             for (std::size_t i = 0; i < t.size; ++i) t.value[i] -= lr * t.grad[i];
     }
 
+    // What step() carries to the next step (moments, a step count), for
+    // checkpoints: soma::state_block("m", m_) per member (soma/state.h).
+    // Plain SGD carries nothing.
+    std::vector<soma::StateBlock> state() override { return {}; }
+
 private:
     float learning_rate_;
     std::vector<soma::ParamTensor> params_;
