@@ -5,6 +5,7 @@
 //       float df(float x, float y) const;         // f'(x), may use y = f(x)
 //       explicit Fn(const soma::Params& p);       // only with parameters (alpha...)
 //       std::optional<soma::FusedEltwise> fused() const;  // optional: oneDNN's algorithms
+//       std::string onnx(soma::OnnxGraph& g, const std::string& x) const;  // optional: ONNX form (onnx.h)
 //   };
 // and declares the whole plugin (a library with this one activation) in one line:
 //   SOMA_ACTIVATION_PLUGIN(Fn, .name = "relu", .version = "1.0.0", .help = "max(0, x); fused", .init = "he")
@@ -25,6 +26,7 @@
 
 #include "soma/activation.h"
 #include "soma/math.h"
+#include "soma/onnx.h"
 #include "soma/plugin.h"
 #include "soma/registrar.h"
 
@@ -43,6 +45,10 @@ struct ActivationSpec {
 namespace detail {
 template <class F>
 concept HasFused = requires(const F& f) { f.fused(); };
+template <class F>
+concept HasOnnx = requires(const F& f, OnnxGraph& g, const std::string& x) {
+    { f.onnx(g, x) } -> std::convertible_to<std::string>;
+};
 template <class F>
 concept ElementwiseFunctions = requires(const F& fn, float v) {
     { F::uses_input } -> std::convertible_to<bool>;
@@ -94,17 +100,25 @@ private:
     F fn_;
 };
 
-// Registers F under spec.name. F is made from the validated parameters when
-// it has a constructor taking them, else default-constructed.
+// F made from the validated parameters when it has a constructor taking
+// them, else default-constructed.
+template <class F>
+F make_elementwise(const Params& p) {
+    if constexpr (std::is_constructible_v<F, const Params&>) return F(p);
+    else return F{};
+}
+
+// Registers F under spec.name, with F::onnx as its ONNX form when F has one.
 template <class F>
 void add_elementwise(Registrar& r, const ActivationSpec& spec) {
-    r.add_activation(spec.name, FeatureInfo{spec.help, spec.params, spec.init},
-                     [](const Params& p) -> std::unique_ptr<Activation> {
-                         if constexpr (std::is_constructible_v<F, const Params&>)
-                             return std::make_unique<ElementwiseActivation<F>>(F(p));
-                         else
-                             return std::make_unique<ElementwiseActivation<F>>(F{});
-                     });
+    FeatureInfo info{spec.help, spec.params, spec.init};
+    if constexpr (detail::HasOnnx<F>)
+        info.onnx = [](OnnxGraph& g, const std::string& x, const Params& p) {
+            return std::string(make_elementwise<F>(p).onnx(g, x));
+        };
+    r.add_activation(spec.name, std::move(info), [](const Params& p) -> std::unique_ptr<Activation> {
+        return std::make_unique<ElementwiseActivation<F>>(make_elementwise<F>(p));
+    });
 }
 
 }  // namespace soma

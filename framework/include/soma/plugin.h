@@ -10,16 +10,17 @@ namespace soma { class Registrar; }
 
 // SOMA_PLUGIN_ABI_VERSION guards soma_plugin_descriptor, soma_plugin_marker
 // and every interface a plugin reaches through the Registrar (activation.h,
-// layer.h, optimizer.h, params.h, tensor.h, elementwise.h, state.h). Bump it whenever
-// any of them changes layout, a virtual function is added, removed or
-// reordered, a signature changes, or the marker gains a field. The host
-// refuses a plugin built against any other number, before running its code.
+// layer.h, optimizer.h, params.h, tensor.h, elementwise.h, state.h, onnx.h).
+// Bump it whenever any of them changes layout, a virtual function is added,
+// removed or reordered, a signature changes, or the marker gains a field. The
+// host refuses a plugin built against any other number, before running its code.
 //   2: the marker records oneDNN and the C++ library the plugin was built with;
 //      InitSpec (layer.h) holds the init scheme as an enum (soma/init.h).
 //   3: InitSpec holds the biases' scheme (BiasInit); Layer::buffers() (the
 //      state a model file keeps beside the parameters, e.g. batch_norm's).
 //   4: Optimizer::state() and Layer::state() (soma/state.h): the state a
-//      checkpoint keeps so that a resumed run continues bit for bit.
+//      checkpoint keeps so that a resumed run continues bit for bit;
+//      FeatureInfo::onnx, an activation's or a layer's ONNX form (soma/onnx.h).
 #define SOMA_PLUGIN_ABI_VERSION 4u
 
 // The exported entry symbol, looked up by name in the plugin's dynamic symbols.

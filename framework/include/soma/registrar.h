@@ -8,6 +8,7 @@
 
 #include "soma/activation.h"
 #include "soma/layer.h"
+#include "soma/onnx.h"
 #include "soma/optimizer.h"
 #include "soma/params.h"
 
@@ -33,6 +34,9 @@ struct FeatureInfo {
     std::string help;             // one line for `soma plugins`
     std::vector<ParamSpec> params;
     std::string preferred_init;   // activations: "xavier" or "he"
+    // Activations and layers: the nodes `soma export --onnx` writes for it
+    // (soma/onnx.h); empty: ONNX export refuses a model using it.
+    OnnxForm onnx = {};  // (the initializer: brace-initialising the fields above stays warning-free)
 };
 
 class Registrar {
