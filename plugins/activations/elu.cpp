@@ -20,6 +20,9 @@ struct Elu {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_elu, dnnl::algorithm::eltwise_elu_use_dst_for_bwd,
                                   alpha};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        return g.op("Elu", {x}, {soma::onnx_float("alpha", alpha)});
+    }
 };
 
 }  // namespace

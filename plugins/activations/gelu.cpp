@@ -39,6 +39,13 @@ struct Gelu {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_gelu_tanh, dnnl::algorithm::eltwise_gelu_tanh, 0.f, 0.f,
                                   soma::FusedEltwise::Reads::input};
     }
+    // x sigmoid(2 g(x)), as f: ONNX 13 has no Gelu.
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        const std::string cube = g.op("Mul", {x, g.op("Mul", {x, x})});
+        const std::string inner = g.op("Add", {x, g.op("Mul", {cube, g.scalar(kFit)})});
+        const std::string two_g = g.op("Mul", {inner, g.scalar(2.f * kSqrt2OverPi)});
+        return g.op("Mul", {x, g.op("Sigmoid", {two_g})});
+    }
 };
 
 }  // namespace

@@ -13,6 +13,10 @@ struct HardSigmoid {
         return v < 0.f ? 0.f : (v > 1.f ? 1.f : v);  // written so NaN passes through
     }
     float df(float, float y) const { return y > 0.f && y < 1.f ? 1.f / 6.f : 0.f; }
+    // ONNX's HardSigmoid is max(0, min(1, alpha x + beta)).
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        return g.op("HardSigmoid", {x}, {soma::onnx_float("alpha", 1.f / 6.f), soma::onnx_float("beta", 0.5f)});
+    }
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ struct Identity {
     std::optional<soma::FusedEltwise> fused() const {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_linear, dnnl::algorithm::eltwise_linear, 1.f, 0.f};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Identity", {x}); }
 };
 
 }  // namespace

@@ -18,6 +18,9 @@ struct LeakyRelu {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_relu, dnnl::algorithm::eltwise_relu_use_dst_for_bwd,
                                   alpha};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        return g.op("LeakyRelu", {x}, {soma::onnx_float("alpha", alpha)});
+    }
 };
 
 }  // namespace

@@ -24,6 +24,10 @@ struct Mish {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_mish, dnnl::algorithm::eltwise_mish, 0.f, 0.f,
                                   soma::FusedEltwise::Reads::input};
     }
+    // x tanh(softplus(x))
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        return g.op("Mul", {x, g.op("Tanh", {g.op("Softplus", {x})})});
+    }
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ struct Relu {
     std::optional<soma::FusedEltwise> fused() const {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_relu, dnnl::algorithm::eltwise_relu_use_dst_for_bwd};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Relu", {x}); }
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ struct Sigmoid {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_logistic,
                                   dnnl::algorithm::eltwise_logistic_use_dst_for_bwd};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Sigmoid", {x}); }
 };
 
 }  // namespace

@@ -22,6 +22,8 @@ struct Silu {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_swish, dnnl::algorithm::eltwise_swish, 1.f, 0.f,
                                   soma::FusedEltwise::Reads::input};
     }
+    // x sigmoid(x)
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Mul", {x, g.op("Sigmoid", {x})}); }
 };
 
 }  // namespace

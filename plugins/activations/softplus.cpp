@@ -18,6 +18,7 @@ struct Softplus {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_soft_relu, dnnl::algorithm::eltwise_soft_relu, 0.f, 0.f,
                                   soma::FusedEltwise::Reads::input};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Softplus", {x}); }
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ struct Softsign {
         const float d = 1.f - std::fabs(y);
         return d * d;
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Softsign", {x}); }
 };
 
 }  // namespace

@@ -15,6 +15,7 @@ struct Tanh {
     std::optional<soma::FusedEltwise> fused() const {
         return soma::FusedEltwise{dnnl::algorithm::eltwise_tanh, dnnl::algorithm::eltwise_tanh_use_dst_for_bwd};
     }
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const { return g.op("Tanh", {x}); }
 };
 
 }  // namespace

@@ -175,6 +175,12 @@ void register_features(soma::Registrar& r) {
     info.help = "batch normalization (oneDNN) with learned scale and shift; running statistics at inference";
     info.params = {{"momentum", 0.1, 0.0, 1.0, "weight of the new batch in the running mean and variance"},
                    {"epsilon", 1e-5, 1e-12, 1.0, "added to the variance before the square root"}};
+    // The inference formula above: ONNX's BatchNormalization over [N, C] with the running statistics.
+    info.onnx = [](soma::OnnxGraph& g, const std::string& x, const soma::Params& p) {
+        return g.op("BatchNormalization",
+                    {x, g.tensor("scale"), g.tensor("shift"), g.tensor("running_mean"), g.tensor("running_var")},
+                    {soma::onnx_float("epsilon", p.get("epsilon"))});
+    };
     r.add_layer("batch_norm", std::move(info), [](const soma::Params& p) -> std::unique_ptr<soma::Layer> {
         return std::make_unique<BatchNorm>(p);
     });

@@ -229,6 +229,10 @@ void register_features(soma::Registrar& r) {
     soma::FeatureInfo info;
     info.help = "fully connected (oneDNN inner product); fuses an activation as a post-op";
     info.params = {{"units", 0, 0, 1e7, "outputs per sample (from the model's units)", true}};
+    // y = x W^T + b, W [units, inputs]
+    info.onnx = [](soma::OnnxGraph& g, const std::string& x, const soma::Params&) {
+        return g.op("Gemm", {x, g.tensor("weights"), g.tensor("bias")}, {soma::onnx_int("transB", 1)});
+    };
     r.add_layer("dense", std::move(info), [](const soma::Params& p) -> std::unique_ptr<soma::Layer> {
         return std::make_unique<Dense>(p);
     });

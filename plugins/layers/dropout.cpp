@@ -88,6 +88,8 @@ void register_features(soma::Registrar& r) {
     soma::FeatureInfo info;
     info.help = "inverted dropout: zeroes a fraction rate of the inputs while training, identity at inference";
     info.params = {{"rate", 0.5, 0.0, 0.999999, "probability of dropping an element, in [0, 1)"}};
+    // An exported model is for inference, where dropout is the identity.
+    info.onnx = [](soma::OnnxGraph& g, const std::string& x, const soma::Params&) { return g.op("Identity", {x}); };
     r.add_layer("dropout", std::move(info), [](const soma::Params& p) -> std::unique_ptr<soma::Layer> {
         return std::make_unique<Dropout>(p);
     });

@@ -323,26 +323,74 @@ TEST(TrainedModel, MismatchesAndMissingPluginsAreNamed) {
     EXPECT_THAT(error_of([&] { TrainedModel(wide, registry, "m.soma"); }), HasSubstr("more than half of this machine"));
 }
 
-// Export to ONNX: ONNX's checker passes every activation soma can express
-// (export_onnx runs it), and what ONNX cannot express is refused by name.
-TEST(OnnxExport, EveryKnownActivationPassesTheCheckerAndOthersAreRefused) {
-    for (const char* activation : {"sigmoid", "relu", "tanh", "leaky_relu", "elu", "softplus", "softsign",
-                                   "hard_sigmoid", "identity", "gelu", "silu", "mish"}) {
+// Export to ONNX: every built-in activation's plugin gives its ONNX form and
+// ONNX's checker passes it (onnx_model_bytes runs it), with the activation's
+// parameters as the plugin reads them; what cannot be exported is refused by name.
+TEST(OnnxExport, EveryBuiltinActivationPassesTheChecker) {
+    const Registry& registry = test::registry();
+    const std::vector<std::string> activations = registry.names(Kind::activation);
+    for (const char* expected : {"sigmoid", "relu", "tanh", "leaky_relu", "elu", "softplus", "softsign",
+                                 "hard_sigmoid", "identity", "gelu", "silu", "mish"})
+        EXPECT_THAT(activations, testing::Contains(std::string(expected)));
+    for (const std::string& activation : activations) {
         ModelFile m = small_model();
         m.description.layers[0].activation = activation;
-        EXPECT_GT(onnx_model_bytes(m, "m.soma").size(), 4u * 2395) << activation;
+        m.description.layers[0].activation_params =
+            resolve_params(registry.feature(Kind::activation, activation).info.params, {}).values();
+        EXPECT_GT(onnx_model_bytes(m, registry, "m.soma").size(), 4u * 2395) << activation;
     }
+    // leaky_relu's alpha reaches the LeakyRelu node as the plugin's own value.
+    ModelFile leaky = small_model();
+    leaky.description.layers[0].activation = "leaky_relu";
+    leaky.description.layers[0].activation_params = {{"alpha", 0.25}};
+    const std::string bytes = onnx_model_bytes(leaky, registry, "m.soma");
+    const float alpha = 0.25f;
+    EXPECT_NE(bytes.find(std::string(reinterpret_cast<const char*>(&alpha), sizeof alpha)), std::string::npos);
+}
+
+// batch_norm and dropout give their ONNX forms too: BatchNormalization with
+// the layer's own scale, shift and running statistics, and Identity.
+TEST(OnnxExport, BatchNormAndDropoutExportWithTheirTensors) {
+    const Registry& registry = test::registry();
+    ModelFile m = small_model();
+    ModelDescription& d = m.description;
+    d.layers = {d.layers[0],
+                {"batch_norm", 0, {{"momentum", 0.1}, {"epsilon", 1e-3}}, "", {}, 3, 3},
+                {"dropout", 0, {{"rate", 0.5}}, "", {}, 3, 3},
+                d.layers[1]};
+    m.tensors = {m.tensors[0], m.tensors[1],
+                 {"layer1.scale", TensorRole::parameter, {3}, {1.f, 2.f, 3.f}},
+                 {"layer1.shift", TensorRole::parameter, {3}, {0.f, 0.1f, 0.2f}},
+                 {"layer1.running_mean", TensorRole::buffer, {3}, {0.5f, 0.5f, 0.5f}},
+                 {"layer1.running_var", TensorRole::buffer, {3}, {0.25f, 1.f, 4.f}},
+                 {"layer3.weights", TensorRole::parameter, {10, 3}, m.tensors[2].values},
+                 {"layer3.bias", TensorRole::parameter, {10}, m.tensors[3].values}};
+    const std::string bytes = onnx_model_bytes(m, registry, "m.soma");
+    for (const char* part : {"BatchNormalization", "layer1.running_var", "layer1.shift", "layer3.weights"})
+        EXPECT_NE(bytes.find(part), std::string::npos) << part;
+    EXPECT_EQ(bytes.find("Dropout"), std::string::npos);
+    const float epsilon = 1e-3f;
+    EXPECT_NE(bytes.find(std::string(reinterpret_cast<const char*>(&epsilon), sizeof epsilon)), std::string::npos);
+
+    m.tensors.erase(m.tensors.begin() + 5);
+    EXPECT_THAT(error_of([&] { onnx_model_bytes(m, registry, "m.soma"); }),
+                HasSubstr("m.soma: layer 1 (a 'batch_norm' layer): its plugin's ONNX form failed: the model file "
+                          "has no tensor layer1.running_var"));
+}
+
+TEST(OnnxExport, WhatCannotBeExportedIsRefusedByName) {
+    const Registry& registry = test::registry();
     ModelFile plugin = small_model();
     plugin.description.layers[0].activation = "wobble";
-    EXPECT_THAT(error_of([&] { onnx_model_bytes(plugin, "m.soma"); }),
-                HasSubstr("m.soma: layer 0's activation 'wobble' has no ONNX form soma knows"));
+    EXPECT_THAT(error_of([&] { onnx_model_bytes(plugin, registry, "m.soma"); }),
+                HasSubstr("unknown activation 'wobble'"));
     ModelFile layer = small_model();
-    layer.description.layers[0].type = "batch_norm";
-    EXPECT_THAT(error_of([&] { onnx_model_bytes(layer, "m.soma"); }),
-                HasSubstr("layer 0 is a 'batch_norm' layer, which soma cannot export to ONNX"));
+    layer.description.layers[0].type = "wobble_layer";
+    EXPECT_THAT(error_of([&] { onnx_model_bytes(layer, registry, "m.soma"); }),
+                HasSubstr("unknown layer 'wobble_layer'"));
     TempDir dir;
     write_bytes(dir.path / "mine.onnx", "precious");
-    EXPECT_THAT(error_of([&] { export_onnx(small_model(), "m.soma", dir.path / "mine.onnx", false); }),
+    EXPECT_THAT(error_of([&] { export_onnx(small_model(), registry, "m.soma", dir.path / "mine.onnx", false); }),
                 HasSubstr("mine.onnx: exists"));
 }
 

@@ -4,9 +4,10 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
-#include <functional>
 #include <map>
+#include <set>
 
+#include "plugin/registry.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -19,20 +20,33 @@ using onnx::GraphProto;
 using onnx::NodeProto;
 using onnx::TensorProto;
 
+void add_attribute(NodeProto& n, const OnnxAttribute& a) {
+    AttributeProto* attribute = n.add_attribute();
+    attribute->set_name(a.name);
+    if (a.type == OnnxAttribute::Type::integer) {
+        attribute->set_type(AttributeProto::INT);
+        attribute->set_i(a.integer);
+    } else {
+        attribute->set_type(AttributeProto::FLOAT);
+        attribute->set_f(a.real);
+    }
+}
+
+// The graph, node by node, over ONNX's protobuf classes.
 class GraphBuilder {
 public:
     explicit GraphBuilder(GraphProto& graph) : graph_(graph) {}
 
     // A node with one output, named after the op and a counter; returns the output's name.
-    std::string node(const std::string& op, const std::vector<std::string>& inputs,
-                     const std::function<void(NodeProto&)>& attributes = {}) {
+    std::string op(const std::string& type, const std::vector<std::string>& inputs,
+                   const std::vector<OnnxAttribute>& attributes) {
         NodeProto* n = graph_.add_node();
-        n->set_op_type(op);
-        const std::string out = op + "_" + std::to_string(++count_);
+        n->set_op_type(type);
+        const std::string out = type + "_" + std::to_string(++count_);
         n->set_name(out);
         for (const auto& in : inputs) n->add_input(in);
         n->add_output(out);
-        if (attributes) attributes(*n);
+        for (const OnnxAttribute& a : attributes) add_attribute(*n, a);
         return out;
     }
 
@@ -52,65 +66,61 @@ private:
     int count_ = 0;
 };
 
-void float_attribute(NodeProto& n, const char* name, float value) {
-    AttributeProto* a = n.add_attribute();
-    a->set_name(name);
-    a->set_type(AttributeProto::FLOAT);
-    a->set_f(value);
-}
+// The graph as one layer's or activation's plugin sees it (soma/onnx.h):
+// tensor() gives the layer's own tensors of the model file ("layer2.scale"),
+// each written once; an activation has none.
+class FeatureGraph final : public OnnxGraph {
+public:
+    FeatureGraph(GraphBuilder& g, const ModelFile& model, std::string layer_prefix)
+        : g_(g), model_(model), prefix_(std::move(layer_prefix)) {}
 
-void int_attribute(NodeProto& n, const char* name, std::int64_t value) {
-    AttributeProto* a = n.add_attribute();
-    a->set_name(name);
-    a->set_type(AttributeProto::INT);
-    a->set_i(value);
-}
-
-double param(const LayerDescription& l, const char* name, double fallback) {
-    const auto it = l.activation_params.find(name);
-    return it == l.activation_params.end() ? fallback : it->second;
-}
-
-// x -> activation(x) as ONNX nodes; empty when ONNX has no form of it.
-std::string activation(GraphBuilder& g, const LayerDescription& l, const std::string& x) {
-    const std::string& a = l.activation;
-    if (a.empty()) return x;
-    if (a == "sigmoid") return g.node("Sigmoid", {x});
-    if (a == "relu") return g.node("Relu", {x});
-    if (a == "tanh") return g.node("Tanh", {x});
-    if (a == "softsign") return g.node("Softsign", {x});
-    if (a == "softplus") return g.node("Softplus", {x});
-    if (a == "identity") return g.node("Identity", {x});
-    if (a == "leaky_relu")
-        return g.node("LeakyRelu", {x}, [&](NodeProto& n) { float_attribute(n, "alpha", static_cast<float>(param(l, "alpha", 0.01))); });
-    if (a == "elu")
-        return g.node("Elu", {x}, [&](NodeProto& n) { float_attribute(n, "alpha", static_cast<float>(param(l, "alpha", 1.0))); });
-    if (a == "hard_sigmoid")
-        return g.node("HardSigmoid", {x}, [](NodeProto& n) {
-            float_attribute(n, "alpha", 1.f / 6.f);
-            float_attribute(n, "beta", 0.5f);
-        });
-    if (a == "silu") return g.node("Mul", {x, g.node("Sigmoid", {x})});  // x sigmoid(x)
-    if (a == "mish") return g.node("Mul", {x, g.node("Tanh", {g.node("Softplus", {x})})});  // x tanh(softplus(x))
-    if (a == "gelu") {
-        // x sigmoid(2 g), g = sqrt(2/pi) (x + 0.044715 x^3): soma's tanh-form gelu.
-        const std::string cube = g.node("Mul", {x, g.node("Mul", {x, x})});
-        const std::string inner = g.node("Add", {x, g.node("Mul", {cube, g.scalar(0.044715f)})});
-        const std::string two_g = g.node("Mul", {inner, g.scalar(2.f * 0.7978845608028654f)});
-        return g.node("Mul", {x, g.node("Sigmoid", {two_g})});
+    std::string op(const std::string& type, const std::vector<std::string>& inputs,
+                   const std::vector<OnnxAttribute>& attributes) override {
+        return g_.op(type, inputs, attributes);
     }
-    return {};
-}
+    std::string scalar(float value) override { return g_.scalar(value); }
+    std::string tensor(const std::string& name) override {
+        if (prefix_.empty()) throw Error("an activation has no tensors (asked for '" + name + "')");
+        const std::string full = prefix_ + name;
+        if (written_.count(full)) return full;
+        const ModelTensor* t = find_tensor(model_, full);
+        if (!t) throw Error("the model file has no tensor " + full);
+        written_.insert(full);
+        return g_.constant(t->name, t->shape, t->values);
+    }
 
-const ModelTensor& tensor(const ModelFile& m, const std::string& name, const std::string& source) {
-    const ModelTensor* t = find_tensor(m, name);
-    if (!t) throw Error(source + ": no tensor " + name + " to export");
-    return *t;
+private:
+    GraphBuilder& g_;
+    const ModelFile& model_;
+    std::string prefix_;
+    std::set<std::string> written_;
+};
+
+// x -> the feature's output, as its plugin's ONNX form writes it. `subject`
+// names it in errors ("m.soma: layer 0's activation 'wobble'").
+std::string feature_form(GraphBuilder& g, const Registry& registry, const ModelFile& model, Kind kind,
+                         const std::string& name, const std::map<std::string, double>& params,
+                         const std::string& layer_prefix, const std::string& x, const std::string& subject) {
+    const FeatureRecord& feature = registry.feature(kind, name);
+    if (!feature.info.onnx)
+        throw Error(subject + " has no ONNX form, so the model cannot be exported; its plugin (" + feature.plugin +
+                    ", " + feature.path.string() +
+                    ") can give it one (FeatureInfo::onnx, or an onnx() member beside f and df for an elementwise "
+                    "activation: docs/onnx-export.md)");
+    std::string y;
+    try {
+        FeatureGraph graph(g, model, layer_prefix);
+        y = feature.info.onnx(graph, x, Params(params));
+    } catch (const std::exception& e) {
+        throw Error(subject + ": its plugin's ONNX form failed: " + e.what());
+    }
+    if (y.empty()) throw Error(subject + ": its plugin's ONNX form returned no output");
+    return y;
 }
 
 }  // namespace
 
-std::string onnx_model_bytes(const ModelFile& m, const std::string& source) {
+std::string onnx_model_bytes(const ModelFile& m, const Registry& registry, const std::string& source) {
     const ModelDescription& d = m.description;
     onnx::ModelProto model;
     model.set_ir_version(onnx::IR_VERSION_2019_3_18);  // IR 6: what opset 13 needs at least
@@ -140,23 +150,15 @@ std::string onnx_model_bytes(const ModelFile& m, const std::string& source) {
     };
     value_info(graph->add_input(), "pixels", d.features());
 
-    std::string x = g.node("Div", {"pixels", g.scalar(255.f)});
+    std::string x = g.op("Div", {"pixels", g.scalar(255.f)}, {});
     for (std::size_t i = 0; i < d.layers.size(); ++i) {
         const LayerDescription& l = d.layers[i];
-        const std::string prefix = "layer" + std::to_string(i);
-        if (l.type != "dense")
-            throw Error(source + ": layer " + std::to_string(i) + " is a '" + l.type +
-                        "' layer, which soma cannot export to ONNX (only dense layers)");
-        const ModelTensor& w = tensor(m, prefix + ".weights", source);
-        const ModelTensor& b = tensor(m, prefix + ".bias", source);
-        g.constant(w.name, w.shape, w.values);
-        g.constant(b.name, b.shape, b.values);
-        x = g.node("Gemm", {x, w.name, b.name}, [](NodeProto& n) { int_attribute(n, "transB", 1); });
-        const std::string y = activation(g, l, x);
-        if (y.empty())
-            throw Error(source + ": layer " + std::to_string(i) + "'s activation '" + l.activation +
-                        "' has no ONNX form soma knows (a plugin's own activation): it cannot be exported");
-        x = y;
+        const std::string layer = source + ": layer " + std::to_string(i);
+        x = feature_form(g, registry, m, Kind::layer, l.type, l.params, "layer" + std::to_string(i) + ".", x,
+                         layer + " (a '" + l.type + "' layer)");
+        if (!l.activation.empty())
+            x = feature_form(g, registry, m, Kind::activation, l.activation, l.activation_params, "", x,
+                             layer + "'s activation '" + l.activation + "'");
     }
     // Named outputs: Identity gives the last value the name "logits".
     NodeProto* logits = graph->add_node();
@@ -171,7 +173,7 @@ std::string onnx_model_bytes(const ModelFile& m, const std::string& source) {
         softmax->set_name("probabilities");
         softmax->add_input("logits");
         softmax->add_output("probabilities");
-        int_attribute(*softmax, "axis", 1);
+        add_attribute(*softmax, onnx_int("axis", 1));
         value_info(graph->add_output(), "probabilities", d.classes);
     }
     try {
@@ -184,11 +186,12 @@ std::string onnx_model_bytes(const ModelFile& m, const std::string& source) {
     return bytes;
 }
 
-void export_onnx(const ModelFile& model, const std::string& source, const std::filesystem::path& file, bool overwrite) {
+void export_onnx(const ModelFile& model, const Registry& registry, const std::string& source,
+                 const std::filesystem::path& file, bool overwrite) {
     std::error_code ec;
     if (!overwrite && std::filesystem::exists(file, ec))
         throw Error(file.string() + ": exists; soma does not overwrite it (pass --force to replace it)");
-    write_file_atomic(file, onnx_model_bytes(model, source));
+    write_file_atomic(file, onnx_model_bytes(model, registry, source));
 }
 
 }  // namespace soma

@@ -7,11 +7,10 @@
 // the model's doc string); per layer Gemm (transB = 1, soma's [units, inputs]
 // weights) and its activation; outputs "logits" (the last layer's outputs)
 // and, for a cross-entropy model, "probabilities" (Softmax, axis 1).
-// Activations: sigmoid, relu, tanh, leaky_relu (alpha), elu (alpha),
-// softplus, softsign, hard_sigmoid (alpha 1/6, beta 1/2, as soma's),
-// identity as ONNX ops; gelu (tanh form), silu and mish decomposed into ONNX
-// ops. A layer other than dense, or an activation ONNX cannot express (a
-// user's plugin), is refused with its name.
+// Each activation's nodes come from its plugin (FeatureInfo::onnx,
+// soma/onnx.h): the exporter knows no activation by name. A layer other than
+// dense, or an activation whose plugin gives no ONNX form, is refused with
+// its name (and the activation's plugin library).
 #pragma once
 
 #include <filesystem>
@@ -23,12 +22,15 @@ namespace soma {
 
 inline constexpr int onnx_opset = 13;
 
-// The serialized ModelProto; throws soma::Error naming what cannot be exported.
-std::string onnx_model_bytes(const ModelFile& model, const std::string& source);
+class Registry;
+
+// The serialized ModelProto; the registry holds the model's activations
+// (their ONNX forms). Throws soma::Error naming what cannot be exported.
+std::string onnx_model_bytes(const ModelFile& model, const Registry& registry, const std::string& source);
 
 // Writes it atomically to `file`; refuses to overwrite an existing file
 // unless `overwrite`.
-void export_onnx(const ModelFile& model, const std::string& source, const std::filesystem::path& file,
-                 bool overwrite);
+void export_onnx(const ModelFile& model, const Registry& registry, const std::string& source,
+                 const std::filesystem::path& file, bool overwrite);
 
 }  // namespace soma
