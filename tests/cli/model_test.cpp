@@ -195,27 +195,18 @@ TEST_F(CliModel, BadInputIsRefusedByName) {
     EXPECT_EQ(r.status, 2) << r.output;
 }
 
-// The exported graph, run by onnxruntime (npm's onnxruntime-node, when the
-// build names it: SOMA_ONNXRUNTIME_NODE_PATH), gives soma's probabilities
-// to 1e-5 and the same class for every test image.
-TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
-    const fs::path run = trained_run();
-    TempDir t;
-    Result r = soma("export '" + run.string() + "' --model last --onnx m.onnx", t.path());
-    ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("wrote m.onnx (ONNX opset 13"), std::string::npos) << r.output;
-    ASSERT_GT(fs::file_size(t.path() / "m.onnx"), 16u * 785 * 4);
-    r = soma("export '" + run.string() + "' --model last --onnx m.onnx", t.path());
-    EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.output.find("m.onnx: exists"), std::string::npos) << r.output;
-
+// The exported graph m.onnx in `dir`, run by onnxruntime (npm's
+// onnxruntime-node, when the build names it: SOMA_ONNXRUNTIME_NODE_PATH),
+// gives the probabilities of `soma predict` on the run's test images to 1e-5
+// and the same class for every one. `plugin_args`: predict's --allow-plugins.
+void expect_onnx_agrees_with_soma(const fs::path& run, const fs::path& dir, const std::string& plugin_args = "") {
     if (std::string(SOMA_ONNXRUNTIME_NODE_PATH).empty())
         GTEST_SKIP() << "no onnxruntime-node (configure with -DSOMA_ONNXRUNTIME_NODE_PATH=DIR/node_modules)";
     const Split test = test_split();
     std::vector<float> pixels(test.images.begin(), test.images.end());
-    write_file_atomic(t.path() / "pixels.f32",
+    write_file_atomic(dir / "pixels.f32",
                       std::string(reinterpret_cast<const char*>(pixels.data()), pixels.size() * sizeof(float)));
-    const std::string node = "cd '" + t.path().string() + "' && NODE_PATH='" SOMA_ONNXRUNTIME_NODE_PATH
+    const std::string node = "cd '" + dir.string() + "' && NODE_PATH='" SOMA_ONNXRUNTIME_NODE_PATH
                              "' node '" SOMA_SOURCE_DIR "/tests/cli/onnx_run.js' m.onnx pixels.f32 784 2>&1";
     std::string out;
     FILE* p = ::popen(node.c_str(), "r");
@@ -226,10 +217,13 @@ TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
     const std::vector<double> probabilities = onnx["probabilities"].get<std::vector<double>>();
     ASSERT_EQ(probabilities.size(), test.size() * 10);
 
-    write_idx(t.path() / "test.idx3", {static_cast<std::uint32_t>(test.size()), 28, 28}, test.images);
-    r = soma("predict '" + run.string() + "' test.idx3 --model last --top 10 --json", t.path());
+    write_idx(dir / "test.idx3", {static_cast<std::uint32_t>(test.size()), 28, 28}, test.images);
+    const Result r = soma("predict '" + run.string() + "' test.idx3 --model last --top 10 --json" + plugin_args, dir);
     ASSERT_EQ(r.status, 0) << r.output;
-    const Json predictions = json_of(r)["predictions"];
+    // --allow-plugins announces the folder it loads on stderr, before the JSON.
+    const std::size_t json = r.output.find('{');
+    ASSERT_NE(json, std::string::npos) << r.output;
+    const Json predictions = parse_json(r.output.substr(json), "soma predict")["predictions"];
     ASSERT_EQ(predictions.size(), test.size());
     std::size_t soma_correct = 0, onnx_correct = 0;
     for (std::size_t i = 0; i < test.size(); ++i) {
@@ -244,6 +238,64 @@ TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
         onnx_correct += onnx_class == test.labels[i];
     }
     EXPECT_EQ(soma_correct, onnx_correct);
+}
+
+TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
+    const fs::path run = trained_run();
+    TempDir t;
+    Result r = soma("export '" + run.string() + "' --model last --onnx m.onnx", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("wrote m.onnx (ONNX opset 13"), std::string::npos) << r.output;
+    ASSERT_GT(fs::file_size(t.path() / "m.onnx"), 16u * 785 * 4);
+    r = soma("export '" + run.string() + "' --model last --onnx m.onnx", t.path());
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("m.onnx: exists"), std::string::npos) << r.output;
+    expect_onnx_agrees_with_soma(run, t.path());
+}
+
+// A user's plugin (fixtures/cli_onnx.cpp) trained here: its activation with
+// an ONNX form exports (ONNX's checker passes, onnxruntime agrees with soma),
+// between batch_norm and dropout, whose ONNX forms are theirs too; its
+// activation without one is refused, naming it and its library.
+const std::string kOnnxPlugins = SOMA_FIXTURE_DIR "/onnx";
+
+fs::path train_with(const TempDir& t, const std::string& activation, int epochs) {
+    std::string config = kTiny;
+    const std::size_t model = config.find("[model]"), training = config.find("[training]");
+    config.replace(model, training - model,
+                   "[[model.layers]]\ntype = \"dense\"\nunits = 16\nactivation = \"" + activation +
+                       "\"\n[[model.layers]]\ntype = \"batch_norm\"\n[[model.layers]]\ntype = \"dropout\"\n"
+                       "params = { rate = 0.1 }\n");
+    config.replace(config.find("epochs = 4"), 10, "epochs = " + std::to_string(epochs));
+    write(t.path() / "plugin.toml", config + "[plugins]\npaths = [\"" + kOnnxPlugins + "\"]\n");
+    const Result r = soma("run plugin.toml --out run --allow-plugins " + kOnnxPlugins, t.path());
+    EXPECT_EQ(r.status, 0) << r.output;
+    return t.path() / "run";
+}
+
+TEST(CliOnnxPlugin, AnActivationWithAnOnnxFormExportsAndAgreesWithSoma) {
+    TempDir t;
+    const fs::path run = train_with(t, "scaled_swish", 4);
+    Result r = soma("export run --model last --onnx m.onnx", t.path());
+    EXPECT_EQ(r.status, 1) << r.output;  // the plugin's folder is the user's to allow
+    EXPECT_NE(r.output.find("--allow-plugins"), std::string::npos) << r.output;
+    r = soma("export run --model last --onnx m.onnx --allow-plugins " + kOnnxPlugins, t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("wrote m.onnx (ONNX opset 13"), std::string::npos) << r.output;
+    expect_onnx_agrees_with_soma(run, t.path(), " --allow-plugins " + kOnnxPlugins);
+}
+
+TEST(CliOnnxPlugin, AnActivationWithoutAnOnnxFormIsRefusedByName) {
+    TempDir t;
+    train_with(t, "wobble", 1);
+    const Result r = soma("export run --model last --onnx m.onnx --allow-plugins " + kOnnxPlugins, t.path());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("model-last.soma: layer 0's activation 'wobble' has no ONNX form, so the model cannot be "
+                            "exported; its plugin (cli_onnx, " + kOnnxPlugins + "/cli_onnx.so) can give it one"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("docs/onnx-export.md"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(t.path() / "m.onnx"));
 }
 
 }  // namespace
