@@ -102,6 +102,13 @@ for activation in my_swish sigmoid; do
 done
 [[ $runs == 2 ]] || fail "expected 2 runs"
 
+step "soma export writes the my_swish run to ONNX through the scaffold's onnx() (ONNX's checker passes)"
+swish_run=$(ls -d "$tmp"/sweep/runs/*activation=my_swish* 2>/dev/null | head -1)
+[[ -n $swish_run ]] || fail "no my_swish run under $tmp/sweep/runs"
+"$soma" export "$swish_run" --onnx "$tmp/my_swish.onnx" --allow-plugins "$tmp/my_swish/build" >"$tmp/export.txt" 2>&1 ||
+    { cat "$tmp/export.txt"; fail "soma export of the my_swish run"; }
+[[ -s $tmp/my_swish.onnx ]] || fail "soma export wrote no $tmp/my_swish.onnx"
+
 # The printed commands must build with the tool the user's machine has:
 # `plugin new` is run seeing only ninja (the layer), then only make (the
 # optimizer), and what it printed is run. (CMake itself also looks in /usr/bin,

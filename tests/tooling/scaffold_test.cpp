@@ -82,6 +82,7 @@ TEST(Scaffold, ActivationProject) {
     EXPECT_EQ(source.find("soma::Params&"), source.rfind("soma::Params&")) << "only in the comment on parameters";
     EXPECT_EQ(source.find("\nstd::optional<soma::FusedEltwise> fused"), std::string::npos);
     EXPECT_CONTAINS(source, "    // std::optional<soma::FusedEltwise> fused() const {");  // generic only, oneDNN commented out
+    EXPECT_CONTAINS(source, "    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {");  // exports
     const std::string readme = read(dir / "README.md");
     EXPECT_CONTAINS(readme, "activation = \"my_swish\"");
     EXPECT_CONTAINS(readme, "\"model.activation\" = [\"my_swish\", \"sigmoid\", \"relu\"]");

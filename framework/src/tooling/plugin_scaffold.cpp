@@ -20,7 +20,7 @@ namespace {
 
 const char* kActivationSource = R"(// @NAME@: a smooth, swish-like activation: x gated by a steep sigmoid.
 //   f(x) = x s,  s = 1 / (1 + e^(-1.702 x))          f'(x) = s + 1.702 x s (1 - s)
-// Change f and df (and this comment) together, rebuild, then check:
+// Change f, df and onnx (and this comment) together, rebuild, then check:
 //   cmake --build build --target check
 // `soma plugin check` compares df with finite differences of f over [-80, 80],
 // feeds in 0, huge values and NaN, and times the pair against relu.
@@ -47,6 +47,13 @@ struct @CLASS@ {
     //     return soma::FusedEltwise{dnnl::algorithm::eltwise_swish, dnnl::algorithm::eltwise_swish, k, 0.f,
     //                               soma::FusedEltwise::Reads::input};
     // }
+
+    // f as ONNX operators, for `soma export --onnx` (soma/onnx.h; the ops:
+    // https://onnx.ai/onnx/operators/). Change it with f; without it, export
+    // refuses a model that uses @NAME@.
+    std::string onnx(soma::OnnxGraph& g, const std::string& x) const {
+        return g.op("Mul", {x, g.op("Sigmoid", {g.op("Mul", {x, g.scalar(k)})})});
+    }
 };
 
 }  // namespace
