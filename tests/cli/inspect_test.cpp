@@ -209,6 +209,45 @@ TEST_F(CliInspect, CheckpointSectionsAreNamed) {
     EXPECT_NE(text.output.find("also optimizer"), std::string::npos) << text.output;
 }
 
+TEST_F(CliInspect, BuffersAreShownAsSuchAndNotCountedAsParameters) {
+    TempDir t;
+    write(t.path() / "bn.toml", R"(
+[experiment]
+name = "bn"
+[data]
+dataset = "synthetic"
+synthetic_train = 200
+synthetic_test = 50
+[[model.layers]]
+type = "dense"
+units = 8
+activation = "leaky_relu"
+[[model.layers]]
+type = "batch_norm"
+[training]
+epochs = 1
+threads = 1
+)");
+    const Result run = soma("run bn.toml --out run", t.path());
+    ASSERT_EQ(run.status, 0) << run.output;
+    const Result r = soma("inspect run --json", t.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    const Json bn = json_of(r)["layers"][1];
+    EXPECT_EQ(bn["type"], "batch_norm");
+    std::int64_t parameters = 0;
+    std::vector<std::string> buffers;
+    for (const Json& tensor : bn["tensors"]) {
+        if (tensor["role"] == "buffer") buffers.push_back(tensor["name"]);
+        else parameters += tensor["count"].get<std::int64_t>();
+    }
+    EXPECT_EQ(buffers, (std::vector<std::string>{"layer1.running_mean", "layer1.running_var"}));
+    EXPECT_EQ(bn["parameters"], parameters);
+    // leaky_relu is never 0 but at 0: no unit of it is dead on real data.
+    EXPECT_EQ(json_of(r)["layers"][0]["dead_units"], 0);
+    const Result text = soma("inspect run", t.path());
+    EXPECT_NE(text.output.find("layer1.running_mean  buffer"), std::string::npos) << text.output;
+}
+
 TEST_F(CliInspect, BadInputIsRefusedNamingIt) {
     write(dir() / "notes.txt", "not a model\n");
     Result r = soma("inspect notes.txt", dir());
@@ -232,6 +271,15 @@ TEST_F(CliInspect, BadInputIsRefusedNamingIt) {
 
     r = soma("inspect cut.soma --model last", dir());
     EXPECT_EQ(r.status, 2) << r.output;
+
+    // A plugin the model needs and this soma lacks is named.
+    ModelFile wobbly = read_model_file(dir() / "run" / "model-last.soma");
+    wobbly.description.layers[0].activation = "wobble";
+    write_model_file(dir() / "wobble.soma", wobbly);
+    r = soma("inspect wobble.soma", dir());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("wobble.soma"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("'wobble'"), std::string::npos) << r.output;
 
     // Names from the file cannot drive the terminal.
     ModelFile file = read_model_file(dir() / "run" / "model-last.soma");
