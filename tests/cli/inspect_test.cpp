@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "cli_util.h"
+#include "trained_run.h"
 #include "data/dataset.h"
 #include "model/model_file.h"
 #include "toolkit/json.h"
@@ -15,7 +16,8 @@
 namespace soma::test {
 namespace {
 
-const char* kRelu = R"(
+struct Relu {
+    static constexpr const char* toml = R"(
 [experiment]
 name = "relu_tiny"
 [data]
@@ -34,25 +36,9 @@ threads = 1
 name = "sgd"
 learning_rate = 0.3
 )";
-
-class CliInspect : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        dir_ = new TempDir();
-        write(dir_->path() / "relu.toml", kRelu);
-        const Result r = soma("run relu.toml --out run", dir_->path());
-        ASSERT_EQ(r.status, 0) << r.output;
-    }
-    static void TearDownTestSuite() {
-        delete dir_;
-        dir_ = nullptr;
-    }
-    static const fs::path& dir() { return dir_->path(); }
-
-private:
-    static TempDir* dir_;
 };
-TempDir* CliInspect::dir_ = nullptr;
+
+using CliInspect = TrainedRunSuite<Relu>;
 
 Json json_of(const Result& r) { return parse_json(r.output, "soma's output"); }
 
