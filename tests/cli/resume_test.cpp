@@ -188,7 +188,8 @@ TEST_F(Resume, AnotherConfigInTheSameFolderStartsAfresh) {
     run_until_fault("changed", "kill-mid-write:checkpoint.soma:2");
     const Result r = soma("run e.toml --out changed --set training.seed=8", dir_->path());
     ASSERT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("checkpoint.soma is of another experiment (its config differs): training from the start"),
+    EXPECT_NE(r.output.find("checkpoint.soma is of another experiment (its config differs: [training] 'seed = 7', now "
+                            "'seed = 8'): training from the start"),
               std::string::npos)
         << r.output;
     EXPECT_EQ(r.output.find("resuming"), std::string::npos) << r.output;

@@ -221,7 +221,8 @@ TEST(Checkpoint, ResumableOnlyForTheSameExperimentAndData) {
     other.training.seed = 99;
     out.str("");
     EXPECT_FALSE(resumable_checkpoint(dir, other, data, out));
-    EXPECT_NE(out.str().find("is of another experiment (its config differs): training from the start"),
+    EXPECT_NE(out.str().find("is of another experiment (its config differs: [training] 'seed = 1', now 'seed = 99'): "
+                             "training from the start"),
               std::string::npos)
         << out.str();
 

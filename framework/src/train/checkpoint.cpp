@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include "data/dataset.h"
 #include "model/container.h"
@@ -132,6 +133,21 @@ std::vector<SavedState> parse_state(std::string_view bytes, const std::string& s
     return state;
 }
 
+// The first line where two config texts differ: "threads = 2" against
+// "threads = 1", in the table it is under.
+std::string first_difference(const std::string& before, const std::string& now) {
+    std::istringstream a(before), b(now);
+    std::string la, lb, table;
+    while (true) {
+        const bool more_a = static_cast<bool>(std::getline(a, la)), more_b = static_cast<bool>(std::getline(b, lb));
+        if (!more_a && !more_b) return "";
+        if (!more_a) la = "(nothing)";
+        if (!more_b) lb = "(nothing)";
+        if (la != lb) return (table.empty() ? "" : table + " ") + "'" + la + "', now '" + lb + "'";
+        if (!la.empty() && la.front() == '[') table = la;
+    }
+}
+
 }  // namespace
 
 DataShape data_shape(const Dataset& data) {
@@ -215,8 +231,9 @@ std::optional<Checkpoint> resumable_checkpoint(const std::filesystem::path& dir,
         throw Error(std::string(e.what()) + "; remove it to train the run from the start");
     }
     const std::string shown = terminal_safe(file.string());
-    if (c.model.config != to_toml(experiment)) {
-        out << "soma: " << shown << " is of another experiment (its config differs): training from the start\n";
+    if (const std::string now = to_toml(experiment); c.model.config != now) {
+        out << "soma: " << shown << " is of another experiment (its config differs: "
+            << terminal_safe(first_difference(c.model.config, now)) << "): training from the start\n";
         return std::nullopt;
     }
     if (!(c.data == data_shape(data))) {
