@@ -208,11 +208,16 @@ TEST(CheckPlugin, WrongLayerInputGradientFailsItsCheck) {
 // --- the state checks: what a resumed run needs is exposed -------------------------
 
 // tooling_hidden_state.cpp: an optimizer whose momentum and a layer whose
-// random generator state() leaves out; each fails its state check, saying
-// where the copy first differs and why, and nothing else.
+// random generator state() leaves out, and an optimizer whose state() has no
+// blocks until its first step; each fails its state check, saying where the
+// copy first differs or what changed, and nothing else.
 TEST(CheckPlugin, StateThatStateDoesNotReturnFailsTheStateChecks) {
     const CheckReport report = check_fixture("tooling_hidden_state");
-    expect_failed_only(report, {"optimizer hidden_momentum: state", "layer hidden_rng: state"});
+    expect_failed_only(report,
+                       {"optimizer hidden_momentum: state", "optimizer lazy_momentum: state", "layer hidden_rng: state"});
+    EXPECT_EQ(detail_of(report, "optimizer lazy_momentum: state"),
+              "state() gives 0 blocks (none) after setup(), 2 blocks (velocity.0 40 B, velocity.1 12 B) after 7 steps: "
+              "it must give the same blocks on every call");
     const std::string& optimizer = detail_of(report, "optimizer hidden_momentum: state");
     EXPECT_CONTAINS(optimizer, "7 steps, then the weights and state() (none) copied into a fresh instance: step 1 of "
                                "the next 10: weights[0] is ");
@@ -252,11 +257,12 @@ TEST(StateCheck, LayoutHelpersNameWhatDiffers) {
     EXPECT_EQ(tooling::state_names_problem({state_block("", m)}), "state() gives block 0 without a name");
     EXPECT_EQ(tooling::state_layout_difference(blocks, "here", blocks, "there"), "");
     EXPECT_EQ(tooling::state_layout_difference(blocks, "after setup()", {state_block("step", step)}, "later"),
-              "state() gives 3 blocks (step 8 B, m.0 16 B, v.0 12 B) after setup(), 1 block (step 8 B) later");
+              "state() gives 3 blocks (step 8 B, m.0 16 B, v.0 12 B) after setup(), 1 block (step 8 B) later: it must give "
+              "the same blocks on every call");
     EXPECT_EQ(tooling::state_layout_difference({state_block("m.0", m)}, "a", {state_block("v.0", m)}, "b"),
-              "state()'s block 0 is \"m.0\" a, \"v.0\" b");
+              "state()'s block 0 is \"m.0\" a, \"v.0\" b: it must give the same blocks on every call");
     EXPECT_EQ(tooling::state_layout_difference({state_block("m.0", m)}, "a", {state_block("m.0", other)}, "b"),
-              "state()'s block \"m.0\" has 16 bytes a, 20 b");
+              "state()'s block \"m.0\" has 16 bytes a, 20 b: it must give the same blocks on every call");
     std::vector<float> m2 = {1.f, 2.f, 3.f, 4.f};
     long long step2 = 41;
     tooling::copy_state({state_block("step", step2), state_block("m.0", m2)},

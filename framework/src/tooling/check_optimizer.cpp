@@ -110,12 +110,12 @@ CheckResult state(const Subject& s) {
     const std::vector<StateBlock> trained = oa->state();
     const std::string after = "after " + std::to_string(kBefore) + " steps";
     if (std::string d = state_layout_difference(at_setup, "after setup()", trained, after); !d.empty())
-        return fail(d + ": it must give the same blocks on every call");
+        return fail(d);
     ob->setup(b.tensors());
     const std::vector<StateBlock> fresh = ob->state();
     if (std::string d = state_layout_difference(trained, after, fresh, "in a fresh instance after setup()");
         !d.empty())
-        return fail(d + ": it must give the same blocks on every call");
+        return fail(d);
     std::copy(a.w.begin(), a.w.end(), b.w.begin());
     std::copy(a.b.begin(), a.b.end(), b.b.begin());
     copy_state(trained, fresh);
@@ -137,7 +137,7 @@ CheckResult state(const Subject& s) {
     if (std::string d = state_layout_difference(trained, after, oa->state(),
                                                 "after " + std::to_string(kBefore + kAfter) + " steps");
         !d.empty())
-        return fail(d + ": it must give the same blocks on every call");
+        return fail(d);
     return pass(copied + ": the next " + std::to_string(kAfter) + " steps agree bit for bit",
                 {{"blocks", double(trained.size())}, {"bytes", double(state_bytes(trained))}});
 }

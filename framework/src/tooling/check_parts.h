@@ -54,7 +54,8 @@ CheckResult network_gradient(const Registry& registry, const ModelConfig& model,
 std::string state_names_problem(const std::vector<StateBlock>& blocks);
 
 // "" when `b` has the blocks of `a` (names, order, sizes), else the first
-// difference, naming each side as `a_is` and `b_is` ("after setup()").
+// difference, naming each side as `a_is` and `b_is` ("after setup()"), and
+// the rule it breaks.
 std::string state_layout_difference(const std::vector<StateBlock>& a, const std::string& a_is,
                                     const std::vector<StateBlock>& b, const std::string& b_is);
 

@@ -104,14 +104,16 @@ std::string state_layout_difference(const std::vector<StateBlock>& a, const std:
     const auto blocks = [](const std::vector<StateBlock>& v) {
         return std::to_string(v.size()) + (v.size() == 1 ? " block" : " blocks") + " (" + state_summary(v) + ")";
     };
-    if (a.size() != b.size()) return "state() gives " + blocks(a) + " " + a_is + ", " + blocks(b) + " " + b_is;
+    const std::string rule = ": it must give the same blocks on every call";
+    if (a.size() != b.size())
+        return "state() gives " + blocks(a) + " " + a_is + ", " + blocks(b) + " " + b_is + rule;
     for (std::size_t k = 0; k < a.size(); ++k) {
         if (a[k].name != b[k].name)
             return "state()'s block " + std::to_string(k) + " is \"" + a[k].name + "\" " + a_is + ", \"" +
-                   b[k].name + "\" " + b_is;
+                   b[k].name + "\" " + b_is + rule;
         if (a[k].bytes.size() != b[k].bytes.size())
             return "state()'s block \"" + a[k].name + "\" has " + std::to_string(a[k].bytes.size()) + " bytes " +
-                   a_is + ", " + std::to_string(b[k].bytes.size()) + " " + b_is;
+                   a_is + ", " + std::to_string(b[k].bytes.size()) + " " + b_is + rule;
     }
     return "";
 }
