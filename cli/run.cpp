@@ -20,6 +20,7 @@
 #include "experiment/sweep_runner.h"
 #include "plugin/registry.h"
 #include "report/report.h"
+#include "train/checkpoint.h"
 #include "util/sanitize.h"
 
 namespace soma::cli {
@@ -66,32 +67,37 @@ int run_parallel(const Experiment& experiment, const RunOptions& options, Regist
     return print_outcome(o.run);
 }
 
-// One run in a supervised child. The child prints its own progress and
-// outcome (or its own error); this says what happened when it could not.
-int run_single(const std::string& file, const RunOptions& options, Registry& registry) {
-    std::cout.flush();
-    const SupervisedOutcome o = run_supervised(file, options, registry);
-    const std::string summary = terminal_safe((o.dir / "summary.json").string());
-    if (o.interrupted) {
-        std::cerr << "\nsoma: interrupted; " << summary << " says failed\n";
-        return kInterrupted;
-    }
-    if (o.end.status != RunStatus::failed) return WEXITSTATUS(o.child.status);
-    if (!o.end.why.empty()) {
-        std::cerr << "soma: the run failed: " << o.end.why << "; " << summary << " says so\n";
-        return kFailed;
-    }
-    const bool exited = WIFEXITED(o.child.status) && WEXITSTATUS(o.child.status) != 0;
-    return exited ? WEXITSTATUS(o.child.status) : kFailed;
-}
-
-// The command that resumes the sweep: this one as typed (argv[0] included,
-// so it works where `soma` is not on PATH), with the sweep's folder.
+// The command that resumes a run or sweep: this one as typed (argv[0]
+// included, so it works where `soma` is not on PATH), with its folder.
 std::string resume_command(const Cli& cli, const Sweep& sweep, const SweepOptions& options) {
     std::string resume = shell_quote(cli.program());
     for (const std::string& a : cli.args()) resume += " " + shell_quote(a);
     if (options.out.empty()) resume += " --out " + shell_quote(sweep_folder(sweep, options).string());
     return resume;
+}
+
+// One run in a supervised child. The child prints its own progress and
+// outcome (or its own error); this says what happened when it could not.
+// Interrupted or killed, its checkpoint keeps the epochs done: the same
+// command (`resume`) continues after them.
+int run_single(const std::string& file, const RunOptions& options, Registry& registry, const std::string& resume) {
+    std::cout.flush();
+    const SupervisedOutcome o = run_supervised(file, options, registry);
+    const std::string summary = terminal_safe((o.dir / "summary.json").string());
+    std::error_code ec;
+    const bool checkpoint = std::filesystem::exists(o.dir / checkpoint_file, ec);
+    const std::string resume_text = checkpoint ? "; the epochs done are kept: resume with:\n  " + resume + "\n" : "\n";
+    if (o.interrupted) {
+        std::cerr << "\nsoma: interrupted; " << summary << " says failed" << resume_text;
+        return kInterrupted;
+    }
+    if (o.end.status != RunStatus::failed) return WEXITSTATUS(o.child.status);
+    if (!o.end.why.empty()) {
+        std::cerr << "soma: the run failed: " << o.end.why << "; " << summary << " says so" << resume_text;
+        return kFailed;
+    }
+    const bool exited = WIFEXITED(o.child.status) && WEXITSTATUS(o.child.status) != 0;
+    return exited ? WEXITSTATUS(o.child.status) : kFailed;
 }
 
 int run_sweep_file(const Cli& cli, const Sweep& sweep, const RunOptions& options, SweepOptions sweep_options,
@@ -153,7 +159,11 @@ int run(const Cli& cli, RunArgs& a) {
         case RankPlan::sweep_over_ranks: return run_sweep_file(cli, sweep, options, a.sweep, true);
         case RankPlan::local: break;
     }
-    if (sweep.axes.empty()) return run_single(a.file, options, registry);
+    if (sweep.axes.empty()) {
+        SweepOptions where;
+        where.out = options.out;
+        return run_single(a.file, options, registry, resume_command(cli, sweep, where));
+    }
     return run_sweep_file(cli, sweep, options, a.sweep, false);
 }
 
@@ -163,7 +173,9 @@ void add_run(Cli& cli) {
     CLI::App* cmd = cli.add_command(
         cli.app(), "run",
         "train what an experiment file describes, in a supervised child process; with a [sweep] table, every "
-        "combination, N at a time, resumable, then the report. Under mpirun -np N: a sweep's runs spread over "
+        "combination, N at a time, then the report. Run again after a kill or Ctrl-C, the same command continues: "
+        "finished runs are kept and an unfinished one resumes after its last epoch (checkpoint.soma), ending as "
+        "if never stopped. Under mpirun -np N: a sweep's runs spread over "
         "the ranks, or, with [distributed] mode = \"data\", one run trained data-parallel across them",
         {"soma run experiments/mnist_3b1b.toml --jobs 2",
          "soma run experiments/mnist_3b1b.toml --out /tmp/r --set model.activation=relu --threads 1",

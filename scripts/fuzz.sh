@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
     continue
   fi
   max_len=4096
-  [ "$t" = model ] && max_len=8192  # its seeds are a whole (small) model file
+  [ "$t" = model ] && max_len=16384  # its seeds are a whole (small) model file and checkpoint
   if "$bin" "${limits[@]}" -max_total_time="$seconds" -max_len=$max_len -print_final_stats=1 \
       -artifact_prefix="$artifacts" "$work" tests/fuzz/corpus/"$t" >>"$log" 2>&1; then
     result="no crash"

@@ -17,7 +17,7 @@ script=$tmp/prefix/share/bash-completion/completions/soma
 [[ -f $script ]] || { echo "FAIL: no $script after cmake --install"; exit 1; }
 # shellcheck source=/dev/null
 source "$script"
-complete -p soma | grep -q -- '-F _soma' || fail "the script does not register _soma for soma"
+complete -p soma | grep -- '-F _soma' >/dev/null || fail "the script does not register _soma for soma"
 soma=$tmp/prefix/bin/soma
 export SOMA_PLUGIN_PATH=
 

@@ -40,7 +40,7 @@ PATH=$PATH:/usr/sbin
 free_port() {
   while :; do
     p=$((20000 + RANDOM % 20000))
-    ss -ltn 2>/dev/null | grep -q ":$p " || { echo "$p"; return; }
+    ss -ltn 2>/dev/null | grep ":$p " >/dev/null || { echo "$p"; return; }
   done
 }
 

@@ -1,11 +1,13 @@
-// Fuzz target: the model file reader (docs/model-format.md). The first byte
-// chooses how the rest is read:
-//   even  as a whole file, through read_model_file: the magic, version, size
-//         and checksum checks;
-//   odd   as a file body whose size field and SHA-256 this harness fills in,
-//         so that the fuzzer gets past the checksum to the sections, the
-//         tensors and the description (a crafted file may carry a valid
-//         checksum too).
+// Fuzz target: the model file and checkpoint readers (docs/model-format.md).
+// The first byte chooses how the rest is read (byte % 4):
+//   0  a model file, whole, through read_model_file: the magic, version,
+//      size and checksum checks;
+//   1  a model file body whose size field and SHA-256 this harness fills in,
+//      so that the fuzzer gets past the checksum to the sections, the
+//      tensors and the description (a crafted file may carry a valid
+//      checksum too);
+//   2  a checkpoint, whole, through read_checkpoint;
+//   3  a checkpoint body, sealed as in 1: its state and progress sections.
 // Nothing read may be sized beyond the bytes the file holds.
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include "fuzz_util.h"
 #include "model/container.h"
 #include "model/model_file.h"
+#include "train/checkpoint.h"
 #include "util/error.h"
 
 namespace {
@@ -36,17 +39,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view rest = soma::fuzz::as_text(data + 1, size - 1);
     try {
         soma::ModelFile model;
-        if (data[0] % 2 == 0) {
-            const auto file = soma::fuzz::scratch() / "model.soma";
-            soma::fuzz::write(file, rest);
-            model = soma::read_model_file(file);
+        std::size_t read = 0;  // bytes of state and progress read back
+        const bool whole = data[0] % 2 == 0, checkpoint = data[0] % 4 >= 2;
+        const auto file = soma::fuzz::scratch() / (checkpoint ? "checkpoint.soma" : "model.soma");
+        if (whole) soma::fuzz::write(file, rest);
+        const std::string bytes = whole ? std::string() : sealed(std::string(rest));
+        if (checkpoint) {
+            const soma::Checkpoint c = whole ? soma::read_checkpoint(file)
+                                             : soma::checkpoint_from_sections(soma::parse_container(bytes, "fuzz"), "fuzz");
+            for (const soma::SavedState& s : c.state) read += s.bytes.size();
+            read += (c.result.confusion.size() + c.result.chosen_confusion.size()) * 4 + c.result.epochs.size() * 68;
+            model = c.model;
         } else {
-            const std::string bytes = sealed(std::string(rest));
-            model = soma::model_from_sections(soma::parse_container(bytes, "fuzz"), "fuzz");
+            model = whole ? soma::read_model_file(file) : soma::model_from_sections(soma::parse_container(bytes, "fuzz"), "fuzz");
         }
         std::size_t values = 0;
         for (const soma::ModelTensor& t : model.tensors) values += t.values.size();
-        if (values * sizeof(float) > size) __builtin_trap();  // more values than the input holds
+        if (values * sizeof(float) + read > size) __builtin_trap();  // more than the input holds
     } catch (const soma::Error&) {
     }
     return 0;

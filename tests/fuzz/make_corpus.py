@@ -87,6 +87,26 @@ def model_inputs(model):
     put("regressions", "model", "old_weights_bin.bin", b"\x00" + b"SOMAWTS1" + struct.pack("<I", 30000000))
 
 
+def checkpoint_inputs(checkpoint):
+    """Seeds and regression inputs of the model target from a real checkpoint
+    (the first byte: 2 = the whole file, 3 = its body, sealed by the harness)."""
+    body = checkpoint[:-32]
+    put("corpus", "model", "checkpoint.soma", b"\x02" + checkpoint)
+    put("corpus", "model", "checkpoint_body.bin", b"\x03" + body)
+    sections = {name: (offset, length) for name, offset, length in model_sections(body)}
+    state, progress = sections["state"][0], sections["progress"][0]
+    def with_at(at, packed):
+        return b"\x03" + body[:at] + packed + body[at + len(packed):]
+    # Lying counts and sizes under a valid checksum: nothing may be sized by them.
+    put("regressions", "model", "checkpoint_claims_4294967295_blocks.bin", with_at(state, struct.pack("<I", 0xFFFFFFFF)))
+    first_name = struct.unpack_from("<I", body, state + 4)[0]
+    put("regressions", "model", "checkpoint_block_of_exabytes.bin",
+        with_at(state + 8 + first_name, struct.pack("<Q", 1 << 60)))
+    epochs_at = progress + 4 + 3 * 8 + 2 * 4
+    put("regressions", "model", "checkpoint_claims_4294967295_epochs.bin", with_at(epochs_at, struct.pack("<I", 0xFFFFFFFF)))
+    put("regressions", "model", "checkpoint_progress_version_9.bin", with_at(progress, struct.pack("<I", 9)))
+
+
 def read(path):
     with open(os.path.join(ROOT, path)) as f:
         return f.read()
@@ -145,9 +165,15 @@ put("regressions", "idx", "declares_terabytes.idx.gz", gzip_bomb(bytes([0, 0, 8,
 
 # --- model files: from a real one (`soma run tests/fuzz/seed_model.toml --out DIR`,
 # then `make_corpus.py DIR/model-last.soma`); without it the model inputs stay as they are.
+# A second argument, a checkpoint, adds the checkpoint inputs: the same run killed
+# after its first epoch (SOMA_FAULT=kill-mid-write:model-last.soma:2) leaves
+# DIR/checkpoint.soma.
 if len(sys.argv) > 1:
     with open(sys.argv[1], "rb") as f:
         model_inputs(f.read())
+if len(sys.argv) > 2:
+    with open(sys.argv[2], "rb") as f:
+        checkpoint_inputs(f.read())
 
 # --- records: summary.json, metrics.csv, config.toml, sweep.json ------------------
 summary = ('{"experiment": "fz", "status": "ok", "network": "784-8-10", "parameters": 6370, '

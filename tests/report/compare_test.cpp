@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "fake_sweep.h"
 #include "report/report.h"
 #include "train/run_summary.h"
@@ -177,6 +179,37 @@ TEST(Compare, RunAgainstSweepComparesTheBestConfigurations) {
     const std::string text = compare_text(dir.path() / "runs" / "activation=relu,hidden=64,seed=2", dir.path());
     EXPECT_NE(text.find("no configuration in common"), std::string::npos) << text;
     EXPECT_NE(text.find("(run folder"), std::string::npos) << text;
+}
+
+// The run's summary.json with the instruction sets its provenance records.
+void set_instruction_sets(const fs::path& run, const std::string& onednn, const std::string& vector) {
+    nlohmann::json j = nlohmann::json::parse(test::read_text(run / "summary.json"));
+    j["provenance"]["onednn_isa"] = onednn;
+    j["provenance"]["vector_isa"] = vector;
+    test::write_text(run / "summary.json", j.dump(2));
+}
+
+TEST(Compare, SaysWhenTheRunsRanOnOtherInstructionSets) {
+    test::TempDir dir("cmpisa");
+    auto runs = test::write_fake_sweep(dir.path());
+    const fs::path a = dir.path() / "runs" / runs[0].id, b = dir.path() / "runs" / "activation=relu,hidden=64,seed=1";
+    const std::string note = "note: the runs ran on different instruction sets";
+    // Without provenance (a soma before it) there is nothing to say.
+    EXPECT_EQ(compare_text(a, b).find(note), std::string::npos);
+    set_instruction_sets(a, "avx2", "x86-64-v3 (AVX2 + FMA)");
+    set_instruction_sets(b, "avx2", "x86-64-v3 (AVX2 + FMA)");
+    EXPECT_EQ(compare_text(a, b).find(note), std::string::npos);
+    EXPECT_EQ(nlohmann::json::parse(compare_json(a, b))["instruction_sets"]["same"], true);
+
+    set_instruction_sets(b, "avx512_core", "x86-64-v4 (AVX-512)");
+    const std::string text = compare_text(a, b, 200);
+    EXPECT_NE(text.find(note + " (oneDNN / soma's vector loops): A on avx2 / x86-64-v3 (AVX2 + FMA), B on "
+                               "avx512_core / x86-64-v4 (AVX-512)."),
+              std::string::npos)
+        << text;
+    const nlohmann::json j = nlohmann::json::parse(compare_json(a, b));
+    EXPECT_EQ(j["instruction_sets"]["same"], false);
+    EXPECT_EQ(j["instruction_sets"]["b"][0], "avx512_core / x86-64-v4 (AVX-512)");
 }
 
 TEST(Compare, MissingFolderIsAnError) {

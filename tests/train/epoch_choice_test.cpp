@@ -94,7 +94,7 @@ TEST(ChosenEpoch, TheRunFolderKeepsItsWeightsConfusionAndTestFigure) {
     info.loss = e.training.loss;
     info.rows = data.rows;
     info.cols = data.cols;
-    RunWriter writer(dir, e, info, test::registry());
+    RunWriter writer(dir, e, info, test::registry(), data_shape(data));
     Recorder recorder;
     Both both(&writer, &recorder);
     const RunResult r = train(e, data, test::registry(), &both);
@@ -130,7 +130,7 @@ TEST(ChosenEpoch, TheRunFolderKeepsItsWeightsConfusionAndTestFigure) {
     // the chosen epoch is the last, whose model is model-last.soma.
     Experiment plain = test::synthetic_experiment("sigmoid", {16}, 2);
     Dataset no_val = make_synthetic(600, 200, 5);
-    RunWriter again(dir, plain, info, test::registry());
+    RunWriter again(dir, plain, info, test::registry(), data_shape(no_val));
     const RunSummary s2 = again.finish(train(plain, no_val, test::registry(), &again));
     EXPECT_FALSE(std::filesystem::exists(dir / model_best_file));
     EXPECT_EQ(s2.chosen_epoch, 2);

@@ -24,17 +24,20 @@ TEST(Threads, StepSizeFromTheWidths) {
 }
 
 TEST(Threads, SmallStepsTakeOneThreadWhateverTheLoad) {
-    // 784-16-16-10 at batch 32: 0.4 million multiply-adds.
+    // The rows of bench/compare.sh where 1 thread was best on an idle machine
+    // (threads.h): 0.4, 3.3 and 2.5 million multiply-adds.
     EXPECT_EQ(auto_threads(hidden({16, 16}), 784, 10, 32, 2, 2), 1);
+    EXPECT_EQ(auto_threads(hidden({16, 16}), 784, 10, 256, 2, 2), 1);
+    EXPECT_EQ(auto_threads(hidden({100}), 784, 10, 32, 2, 2), 1);
 }
 
 TEST(Threads, LargeStepsTakeTheFreeCpus) {
-    const ModelConfig m = hidden({100});  // 2.5 million at batch 32
-    EXPECT_EQ(auto_threads(m, 784, 10, 32, 2, 2), 2);  // idle
-    EXPECT_EQ(auto_threads(m, 784, 10, 32, 2, 1), 1);  // one CPU busy with another process
-    EXPECT_EQ(auto_threads(m, 784, 10, 32, 2, 0), 1);  // both busy: still one thread
-    EXPECT_EQ(auto_threads(m, 784, 10, 32, 2, 8), 2);  // never more than the cores given
-    EXPECT_EQ(auto_threads(m, 784, 10, 32, 4, 3), 3);
+    const ModelConfig m = hidden({100});  // 20 million at batch 256
+    EXPECT_EQ(auto_threads(m, 784, 10, 256, 2, 2), 2);  // idle
+    EXPECT_EQ(auto_threads(m, 784, 10, 256, 2, 1), 1);  // one CPU busy with another process
+    EXPECT_EQ(auto_threads(m, 784, 10, 256, 2, 0), 1);  // both busy: still one thread
+    EXPECT_EQ(auto_threads(m, 784, 10, 256, 2, 8), 2);  // never more than the cores given
+    EXPECT_EQ(auto_threads(m, 784, 10, 256, 4, 3), 3);
 }
 
 TEST(Threads, BoundedWaitUnlessTheUserChose) {

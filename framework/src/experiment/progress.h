@@ -32,6 +32,7 @@ public:
     void on_start(const Network& n, int e, std::size_t b) override { for (auto* o : observers_) o->on_start(n, e, b); }
     void on_batch(int e, std::size_t d, std::size_t t, double l) override { for (auto* o : observers_) o->on_batch(e, d, t, l); }
     void on_epoch(const EpochMetrics& m, const RunResult& r, Network& n) override { for (auto* o : observers_) o->on_epoch(m, r, n); }
+    void on_checkpoint(const RunResult& r, TrainingSession& s) override { for (auto* o : observers_) o->on_checkpoint(r, s); }
 
 private:
     std::vector<TrainObserver*> observers_;

@@ -6,6 +6,7 @@
 #include "data/dataset.h"
 #include "experiment/progress.h"
 #include "plugin/registry.h"
+#include "train/checkpoint.h"
 #include "train/output_folder.h"
 #include "train/run_folder.h"
 #include "util/atomic_file.h"
@@ -30,12 +31,16 @@ void train_into(const Dataset& data, const RunOptions& options, const Registry& 
     info.cols = data.cols;
     info.provenance = current_provenance();
 
-    RunWriter writer(outcome.dir, exp, info, registry);
+    // A killed run continues after its last complete epoch; data-parallel runs start afresh.
+    const std::optional<Checkpoint> resume =
+        parallel ? std::nullopt : resumable_checkpoint(outcome.dir, exp, data, out);
+    const Checkpoint* from = resume ? &*resume : nullptr;
+    RunWriter writer(outcome.dir, exp, info, registry, data_shape(data), from);
     ProgressPrinter progress(out, options.live_progress, exp.name);
     ObserverList observers;
     observers.add(&progress);
     observers.add(&writer);
-    outcome.result = train(exp, data, registry, &observers, parallel);
+    outcome.result = train(exp, data, registry, &observers, parallel, from);
     outcome.summary = writer.finish(outcome.result);
 }
 

@@ -7,6 +7,8 @@
 
 #include "experiment/launch.h"
 #include "experiment/sweep_record.h"
+#include "train/checkpoint.h"
+#include "train/run_folder.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/sanitize.h"
@@ -108,7 +110,9 @@ RunSlots::Start RunSlots::start(std::size_t i, std::string* why) {
     }
     // Another process may have finished it since the sweep looked.
     if (run_finished(folder->dir())) return Start::finished;
-    folder->clear();
+    // An unfinished run continues from its checkpoint, if the child can use
+    // it (train/checkpoint.h): kept, with the best model of its first epochs.
+    folder->clear({checkpoint_file, model_best_file});
     write_file_atomic(folder->dir() / "config.toml", to_toml(run.experiment), /*sync=*/false);
     RunLaunch launch;
     launch.exe = options_.soma_exe;

@@ -25,6 +25,14 @@ struct PluginUse {
     std::string sha256;   // of that file, 64 hex digits
 };
 
+// A killed run continued from its checkpoint (train/checkpoint.h): after
+// which epoch, when, and where (another CPU may round the last bits otherwise).
+struct ResumeRecord {
+    int after_epoch = 0;
+    std::string at;  // UTC, ISO 8601
+    std::string host, onednn_isa, vector_isa;
+};
+
 struct Provenance {
     std::string soma_version;  // "0.1.0"
     // `git describe`-like "<40 hex digits>[-dirty]" of the source tree soma
@@ -44,6 +52,7 @@ struct Provenance {
     std::string host;       // gethostname()
     std::string started;    // UTC, ISO 8601: "2026-11-28T10:15:02Z"
     std::string ended;      // "" while the run goes on
+    std::vector<ResumeRecord> resumed;  // each resume of the run, in order (host and started are the first start's)
 };
 
 template <class Io, class P>
@@ -68,6 +77,13 @@ void provenance_fields(Io& io, P& p) {
     io.text("host", p.host);
     io.text("started", p.started);
     io.text("ended", p.ended);
+    io.records("resumed", p.resumed, [](auto& sub, auto& r) {
+        sub.integer("after_epoch", r.after_epoch, 0, 1 << 30);
+        sub.text("at", r.at);
+        sub.text("host", r.host);
+        sub.text("onednn_isa", r.onednn_isa);
+        sub.text("vector_isa", r.vector_isa);
+    });
 }
 
 // This process and machine, now: versions, instruction sets, CPU, host, and

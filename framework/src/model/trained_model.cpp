@@ -144,6 +144,31 @@ std::vector<std::pair<Kind, std::string>> model_features(const ModelDescription&
     return features;
 }
 
+void load_network_tensors(Network& network, const ModelFile& file, const std::string& source) {
+    std::set<std::string> used;
+    auto load = [&](const std::vector<ParamTensor>& tensors, TensorRole role) {
+        for (const ParamTensor& t : tensors) {
+            const std::vector<int> shape = t.shape.empty() ? std::vector<int>{static_cast<int>(t.size)} : t.shape;
+            const ModelTensor* m = find_tensor(file, t.name);
+            if (!m)
+                throw Error(source + ": the described network has the " + role_name(role) + " " + t.name + " " +
+                            shape_text(shape) + ", which the file lacks");
+            if (m->role != role || m->shape != shape || m->values.size() != t.size)
+                throw Error(source + ": the described network has the " + role_name(role) + " " + t.name + " " +
+                            shape_text(shape) + ", the file holds a " + role_name(m->role) + " " +
+                            shape_text(m->shape));
+            std::copy(m->values.begin(), m->values.end(), t.value);
+            used.insert(t.name);
+        }
+    };
+    load(network.parameters(), TensorRole::parameter);
+    load(network.buffers(), TensorRole::buffer);
+    for (const ModelTensor& m : file.tensors)
+        if (!used.count(m.name))
+            throw Error(source + ": the file holds the tensor " + m.name + " " + shape_text(m.shape) +
+                        ", which the described network does not have");
+}
+
 TrainedModel::TrainedModel(ModelFile file, const Registry& registry, const std::string& source, int max_batch)
     : file_(std::move(file)),
       source_(source),
@@ -176,29 +201,7 @@ TrainedModel::TrainedModel(ModelFile file, const Registry& registry, const std::
         ++layer;
     }
 
-    // Every tensor of the network from the file, shape for shape; none left over.
-    std::set<std::string> used;
-    auto load = [&](const std::vector<ParamTensor>& tensors, TensorRole role) {
-        for (const ParamTensor& t : tensors) {
-            const std::vector<int> shape = t.shape.empty() ? std::vector<int>{static_cast<int>(t.size)} : t.shape;
-            const ModelTensor* m = find_tensor(file_, t.name);
-            if (!m)
-                throw Error(source_ + ": the described network has the " + role_name(role) + " " + t.name + " " +
-                            shape_text(shape) + ", which the file lacks");
-            if (m->role != role || m->shape != shape || m->values.size() != t.size)
-                throw Error(source_ + ": the described network has the " + role_name(role) + " " + t.name + " " +
-                            shape_text(shape) + ", the file holds a " + role_name(m->role) + " " +
-                            shape_text(m->shape));
-            std::copy(m->values.begin(), m->values.end(), t.value);
-            used.insert(t.name);
-        }
-    };
-    load(network_->parameters(), TensorRole::parameter);
-    load(network_->buffers(), TensorRole::buffer);
-    for (const ModelTensor& m : file_.tensors)
-        if (!used.count(m.name))
-            throw Error(source_ + ": the file holds the tensor " + m.name + " " + shape_text(m.shape) +
-                        ", which the described network does not have");
+    load_network_tensors(*network_, file_, source_);
 }
 
 TrainedModel::~TrainedModel() = default;

@@ -36,6 +36,11 @@ ModelConfig model_config(const ModelDescription& description);
 // The features a model needs from plugins: its layers and activations.
 std::vector<std::pair<Kind, std::string>> model_features(const ModelDescription& description);
 
+// Copies every parameter and buffer of `network` from the file's tensor of
+// the same name, requiring the same role and shape, and no tensor of the file
+// left over; throws soma::Error naming `source` and the first mismatch.
+void load_network_tensors(Network& network, const ModelFile& file, const std::string& source);
+
 // A trained network ready for inference. Checks, before building anything,
 // that every plugin the model names is loaded (a missing one is named, with
 // the known ones and the plugins the run used) and that the network fits in

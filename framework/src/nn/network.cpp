@@ -120,16 +120,13 @@ void Network::backward(const float* dout, int batch) {
     }
 }
 
-std::vector<ParamTensor> Network::parameters() { return layer_tensors(&Layer::parameters); }
-
-std::vector<ParamTensor> Network::buffers() { return layer_tensors(&Layer::buffers); }
-
-std::vector<ParamTensor> Network::layer_tensors(std::vector<ParamTensor> (Layer::*tensors)()) {
-    std::vector<ParamTensor> all;
+template <class Item>
+std::vector<Item> Network::layer_items(std::vector<Item> (Layer::*items)()) {
+    std::vector<Item> all;
     int index = 0;
     for (Stage& s : stages_) {
         if (!s.layer) continue;
-        for (ParamTensor t : ((*s.layer).*tensors)()) {
+        for (Item t : ((*s.layer).*items)()) {
             t.name = "layer" + std::to_string(index) + "." + t.name;
             all.push_back(std::move(t));
         }
@@ -137,6 +134,12 @@ std::vector<ParamTensor> Network::layer_tensors(std::vector<ParamTensor> (Layer:
     }
     return all;
 }
+
+std::vector<ParamTensor> Network::parameters() { return layer_items(&Layer::parameters); }
+
+std::vector<ParamTensor> Network::buffers() { return layer_items(&Layer::buffers); }
+
+std::vector<StateBlock> Network::state() { return layer_items(&Layer::state); }
 
 std::size_t Network::parameter_count() {
     std::size_t n = 0;

@@ -64,6 +64,9 @@ public:
     // "layer1.running_mean".
     std::vector<ParamTensor> buffers();
     std::size_t parameter_count();
+    // The layers' training state (Layer::state, soma/state.h), named like the
+    // parameters: "layer<index>.<name>".
+    std::vector<StateBlock> state();
     int inputs() const { return options_.inputs; }
     int classes() const { return options_.classes; }
     int max_batch() const { return options_.max_batch; }
@@ -75,8 +78,9 @@ private:
     void add_layer(const Registry& registry, const LayerConfig& config, int index,
                    const ModelConfig& model);
     void add_activation_stage(std::unique_ptr<Activation> activation, const std::string& name);
-    // Every layer's parameters() or buffers(), prefixed "layer<index>.".
-    std::vector<ParamTensor> layer_tensors(std::vector<ParamTensor> (Layer::*tensors)());
+    // Every layer's parameters(), buffers() or state(), prefixed "layer<index>.".
+    template <class Item>
+    std::vector<Item> layer_items(std::vector<Item> (Layer::*items)());
 
     NetworkOptions options_;
     dnnl::engine engine_;

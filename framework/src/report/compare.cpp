@@ -1,7 +1,8 @@
 #include "report/compare.h"
 
-#include <cmath>
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 #include <map>
 
@@ -77,6 +78,47 @@ Json side_json(const Side& s) {
     j["configurations"] = s.summary.configs.size();
     j["runs"] = s.record.runs.size();
     return j;
+}
+
+// The instruction sets a side's finished runs ran on, "onednn_isa / vector_isa"
+// (model/provenance.h), each once in order of appearance, resumed parts
+// included; runs of a soma before provenance are left out.
+std::vector<std::string> instruction_sets(const Side& s) {
+    std::vector<std::string> sets;
+    auto add = [&](const std::string& onednn, const std::string& vector) {
+        if (onednn.empty() && vector.empty()) return;
+        const std::string set = onednn + " / " + vector;
+        if (std::find(sets.begin(), sets.end(), set) == sets.end()) sets.push_back(set);
+    };
+    for (const RunRecord& r : s.record.runs) {
+        if (!r.finished()) continue;
+        add(r.provenance.onednn_isa, r.provenance.vector_isa);
+        for (const ResumeRecord& resumed : r.provenance.resumed) add(resumed.onednn_isa, resumed.vector_isa);
+    }
+    return sets;
+}
+
+// Whether both sides ran on one and the same instruction set; true when a
+// side does not record it (nothing to warn about).
+bool same_instruction_sets(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return a.empty() || b.empty() || (a.size() == 1 && a == b);
+}
+
+// A note when they did not: same seed and threads give other numbers there.
+std::string instruction_set_note(const Side& a, const Side& b, std::size_t width) {
+    const std::vector<std::string> sa = instruction_sets(a), sb = instruction_sets(b);
+    if (same_instruction_sets(sa, sb)) return "";
+    auto list = [](const std::vector<std::string>& sets) {
+        std::string text;
+        for (std::size_t i = 0; i < sets.size(); ++i) text += (i ? i + 1 == sets.size() ? " and " : ", " : "") + sets[i];
+        return text;
+    };
+    return "\n" + join_wrapped("", {"note: the runs ran on different instruction sets (oneDNN / soma's vector loops): A on " +
+                                    list(sa) + ", B on " + list(sb) +
+                                    ". The same seed and threads can give other numbers on other instruction sets "
+                                    "(their kernels round differently), so part of a difference may come from the "
+                                    "machines, not the settings."},
+                               width);
 }
 
 // config.toml flattened to dotted keys and TOML value text as soma writes it
@@ -437,8 +479,10 @@ std::string compare_text(const fs::path& a, const fs::path& b, std::size_t width
     for (const std::string& line : wrap_text("A: " + describe(sa) + "\nB: " + describe(sb), width)) out += line + "\n";
     out += "\n";
     if (sa.record.single_run && sb.record.single_run)
-        return out + compare_runs_text(sa.record.runs.front(), sb.record.runs.front(), width);
-    return out + compare_sweeps_text(sa.summary, sb.summary, width);
+        out += compare_runs_text(sa.record.runs.front(), sb.record.runs.front(), width);
+    else
+        out += compare_sweeps_text(sa.summary, sb.summary, width);
+    return out + instruction_set_note(sa, sb, width);
 }
 
 std::string compare_json(const fs::path& a, const fs::path& b) {
@@ -453,6 +497,8 @@ std::string compare_json(const fs::path& a, const fs::path& b) {
         out["kind"] = "sweeps";
         out.update(compare_sweeps_json(sa.summary, sb.summary));
     }
+    const std::vector<std::string> isa_a = instruction_sets(sa), isa_b = instruction_sets(sb);
+    out["instruction_sets"] = {{"a", isa_a}, {"b", isa_b}, {"same", same_instruction_sets(isa_a, isa_b)}};
     return json_text(out);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -154,10 +155,11 @@ FolderClaim::~FolderClaim() {
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
-void FolderClaim::clear() const {
+void FolderClaim::clear(std::initializer_list<std::string_view> keep) const {
     for (const fs::directory_entry& e : fs::directory_iterator(dir_)) {
         const std::string name = e.path().filename().string();
-        if (name != kMarker && name != kLock) fs::remove_all(e.path());
+        const bool kept = std::find(keep.begin(), keep.end(), name) != keep.end();
+        if (name != kMarker && name != kLock && !kept) fs::remove_all(e.path());
     }
 }
 

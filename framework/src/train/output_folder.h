@@ -19,6 +19,8 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
+#include <string_view>
 
 #include "util/error.h"
 
@@ -58,9 +60,10 @@ public:
     FolderClaim& operator=(const FolderClaim&) = delete;
 
     const std::filesystem::path& dir() const { return dir_; }
-    // Removes everything in the folder but the marker and the lock: a run
-    // that restarts from scratch.
-    void clear() const;
+    // Removes everything in the folder but the marker, the lock and the
+    // files named in `keep`: a run that restarts (from scratch, or from the
+    // checkpoint it keeps).
+    void clear(std::initializer_list<std::string_view> keep = {}) const;
 
 private:
     std::filesystem::path dir_;

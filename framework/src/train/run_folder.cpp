@@ -8,6 +8,7 @@
 
 #include "model/trained_model.h"
 #include "nn/network.h"
+#include "train/session.h"
 #include "train/epoch_choice.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -143,7 +144,7 @@ std::string summary_json(const RunResult& result, const SummaryInfo& info) {
 }
 
 RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info,
-                     const Registry& registry)
+                     const Registry& registry, DataShape data, const Checkpoint* resume)
     : dir_(std::move(dir)),
       model_config_(experiment.model),
       config_text_(to_toml(experiment)),
@@ -151,11 +152,27 @@ RunWriter::RunWriter(std::filesystem::path dir, const Experiment& experiment, Su
       registry_(registry),
       save_models_(experiment.output.save_weights),
       with_validation_(experiment.data.validation > 0),
-      info_(std::move(info)) {
+      info_(std::move(info)),
+      data_(data) {
     std::filesystem::create_directories(dir_);
+    remove_temporaries(dir_);  // of a run killed mid-write
     // A rerun in the same folder must not leave an old summary marking it
-    // finished, nor an old run's models.
-    for (const char* file : {"summary.json", model_last_file, model_best_file}) std::filesystem::remove(dir_ / file);
+    // finished, nor an old run's models (nor, starting afresh, its checkpoint);
+    // a resumed run keeps the best model of its first epochs.
+    std::filesystem::remove(dir_ / "summary.json");
+    std::filesystem::remove(dir_ / model_last_file);
+    if (!resume) {
+        std::filesystem::remove(dir_ / model_best_file);
+        std::filesystem::remove(dir_ / checkpoint_file);
+    } else {
+        const Provenance& before = resume->model.provenance;
+        info_.provenance.resumed = before.resumed;
+        info_.provenance.resumed.push_back({static_cast<int>(resume->result.epochs.size()), info_.provenance.started,
+                                            info_.provenance.host, info_.provenance.onednn_isa,
+                                            info_.provenance.vector_isa});
+        info_.provenance.started = before.started;
+        info_.provenance.host = before.host;
+    }
     write_file_atomic(dir_ / "config.toml", config_text_);
 }
 
@@ -178,7 +195,6 @@ void RunWriter::on_start(const Network& net, int, std::size_t) {
 // summary.json exists, and that is written durably).
 void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(r.epochs, with_validation_), /*sync=*/false);
-    if (!save_models_) return;
     model_.tensors = network_tensors(net);
     ModelDescription& d = model_.description;
     d.parameters = static_cast<std::int64_t>(r.parameters);
@@ -186,6 +202,7 @@ void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net
     d.epochs = static_cast<int>(r.epochs.size());
     model_.provenance.threads = r.threads;
     model_.provenance.ended = utc_now();
+    if (!save_models_) return;
     auto save = [&](const char* file, ModelSelection selection) {
         d.selection = selection;
         write_model_file(dir_ / file, model_, /*sync=*/false);
@@ -197,7 +214,15 @@ void RunWriter::on_epoch(const EpochMetrics& m, const RunResult& r, Network& net
     if (with_validation_ && m.epoch == r.chosen_epoch) save(model_best_file, ModelSelection::best);
 }
 
-// The final files durably, summary.json last: its presence marks the run finished.
+// After the epoch's files: the model as on_epoch left it (selection last),
+// with the state and the run so far.
+void RunWriter::on_checkpoint(const RunResult& r, TrainingSession& session) {
+    model_.description.selection = ModelSelection::last;
+    write_checkpoint(dir_ / checkpoint_file, model_, save_state(session.state()), r, data_);
+}
+
+// The final files durably, summary.json last: its presence marks the run
+// finished; then the checkpoint goes (a finished run is not resumed).
 RunSummary RunWriter::finish(const RunResult& result) {
     write_file_atomic(dir_ / "metrics.csv", metrics_csv(result.epochs, with_validation_));
     for (const auto& file : unsynced_) sync_file(file);
@@ -206,6 +231,7 @@ RunSummary RunWriter::finish(const RunResult& result) {
     info.provenance.ended = utc_now();
     const RunSummary summary = run_summary(result, info);
     write_file_atomic(dir_ / "summary.json", run_summary_text(summary));
+    std::filesystem::remove(dir_ / checkpoint_file);
     return summary;
 }
 

@@ -2,7 +2,8 @@
 // per epoch, rewritten whole after each), summary.json (written last: its
 // presence marks a finished run), model-last.soma (the last epoch's network)
 // and, with a validation split, model-best.soma (the network at the epoch
-// chosen on validation, train/epoch_choice.h). Every file is written to a temporary name and
+// chosen on validation, train/epoch_choice.h); checkpoint.soma
+// (train/checkpoint.h) while the run is unfinished. Every file is written to a temporary name and
 // renamed, so none is ever half-written.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include "config/experiment.h"
 #include "model/model_file.h"
 #include "model/provenance.h"
+#include "train/checkpoint.h"
 #include "train/run_summary.h"
 #include "train/trainer.h"
 
@@ -55,15 +57,21 @@ std::string summary_json(const RunResult& result, const SummaryInfo& info);
 
 // Writes the run folder as training goes: metrics.csv and model-last.soma
 // after every epoch, model-best.soma at every epoch that validation chooses,
-// summary.json when the run ends.
+// then checkpoint.soma; summary.json when the run ends, and the checkpoint
+// removed.
 class RunWriter : public TrainObserver {
 public:
     // The registry resolves the model's plugins for its model files; it must
-    // outlive the writer.
-    RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info, const Registry& registry);
+    // outlive the writer. `data` is recorded in checkpoints. With `resume`
+    // (the checkpoint train() continues from), the folder's model-best.soma
+    // is kept and the provenance records the resume.
+    RunWriter(std::filesystem::path dir, const Experiment& experiment, SummaryInfo info, const Registry& registry,
+              DataShape data, const Checkpoint* resume = nullptr);
     void on_start(const Network& net, int epochs, std::size_t batches_per_epoch) override;
     void on_epoch(const EpochMetrics& m, const RunResult& r, Network& net) override;
-    // Writes summary.json (and syncs the model files); call after train(). Returns the summary written.
+    void on_checkpoint(const RunResult& r, TrainingSession& session) override;
+    // Writes summary.json (and syncs the model files), then removes the
+    // checkpoint; call after train(). Returns the summary written.
     RunSummary finish(const RunResult& result);
     const std::filesystem::path& dir() const { return dir_; }
 
@@ -76,6 +84,7 @@ private:
     bool save_models_;
     bool with_validation_;
     SummaryInfo info_;
+    DataShape data_;
     ModelFile model_;  // the description and provenance, set at the start; tensors per write
     std::vector<std::filesystem::path> unsynced_;
 };

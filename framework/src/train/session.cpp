@@ -44,6 +44,13 @@ LossResult TrainingSession::step(const float* x, const std::int32_t* labels, int
     return r;
 }
 
+std::vector<StateBlock> TrainingSession::state() {
+    std::vector<StateBlock> blocks = optimizer_->state();
+    for (StateBlock& b : blocks) b.name = "optimizer." + b.name;
+    for (StateBlock& b : network_->state()) blocks.push_back(std::move(b));
+    return blocks;
+}
+
 bool TrainingSession::parameters_finite() const {
     for (const ParamTensor& t : params_)
         for (std::size_t i = 0; i < t.size; ++i)

@@ -76,6 +76,10 @@ public:
     bool parameters_finite() const;
 
     Network& network() { return *network_; }
+    // Everything a step carries to the next besides the parameters and
+    // buffers (soma/state.h): the optimizer's blocks, named "optimizer.<name>",
+    // then the layers' ("layer<index>.<name>"). What a checkpoint saves.
+    std::vector<StateBlock> state();
     std::size_t parameters() { return network_->parameter_count(); }
     // The global L2 norm of the gradients of the last step (before clipping).
     double last_gradient_norm() const { return last_gradient_norm_; }

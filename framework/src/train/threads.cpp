@@ -24,7 +24,7 @@ double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int
 
 namespace {
 
-constexpr double kParallelFrom = 2.0e6;
+constexpr double kParallelFrom = 1.0e7;
 
 }  // namespace
 

@@ -11,24 +11,29 @@ namespace soma {
 // from the model's layer widths: batch * sum(inputs * units).
 double step_multiply_adds(const ModelConfig& model, int inputs, int classes, int batch);
 
-// The automatic choice. 1 thread for steps under 2 million multiply-adds:
-// on 2 cores a second OpenMP thread costs microseconds per primitive call,
-// and below that size it costs more than it gives. Above it, one thread per
-// CPU that no other process is running on (`free_cpus`, at least 1, at
-// most `cores`): a second thread on a CPU another process keeps busy waits
-// at every barrier for a time slice of the scheduler.
+// The automatic choice. 1 thread for steps under 10 million multiply-adds:
+// with the bounded wait below, a second OpenMP thread sleeps between
+// primitives and costs tens of microseconds per call to wake, which below
+// that size costs more than it gives. Above it, one thread per CPU that no
+// other process is running on (`free_cpus`, at least 1, at most `cores`): a
+// second thread on a CPU another process keeps busy waits at every barrier
+// for a time slice of the scheduler.
 //
-// Measured by bench/compare.sh (Fashion-MNIST, epoch seconds, medians).
-// Idle machine, by size (medians of three runs of the script):
-//   784-16-16-10 batch 32  (0.4M):  1 thread best by 20-25 %
-//   784-16-16-10 batch 256 (3.3M):  2 threads best by 5-9 %
-//   784-100-10   batch 32  (2.5M):  2 threads best by 22-25 %
-//   784-100-10   batch 256 (20M):   2 threads best by 30 %
-// With one other CPU-bound process on the 2 cores, 784-100-10 batch 32 ran
-// 3.5x slower on 2 threads than on 1 (issue 13); the load check is what
+// Measured by `SECTIONS=threads bench/compare.sh` (Fashion-MNIST, epoch
+// seconds, medians of 5 interleaved repetitions), 2026-11-27 on the 2-core
+// Intel Xeon VM, idle (load average under 1.5), bounded wait:
+//   784-16-16-10 batch 32  (0.4M):  1 thread best; 2 threads 5.0x slower
+//   784-16-16-10 batch 256 (3.3M):  1 thread best; 2 threads 2.0x slower
+//   784-100-10   batch 32  (2.5M):  1 thread best; 2 threads 1.7x slower
+//   784-100-10   batch 256 (20M):   2 threads best by 8-11 %
+// With one CPU-burning process beside it: 784-100-10 batch 32 ran 2.9-3.1x
+// slower on 2 threads than on 1, batch 256 1.5x; the load check is what
 // keeps the automatic choice at 1 thread then (see README, "Threads").
-// Shorter runs (`soma bench` on the 8,004 MNIST digits) swing either way
-// with the VM's load; these longer ones agree run after run.
+// (The earlier rule, 2 threads from 2 million, was measured on an AMD EPYC
+// VM before the bounded wait, with libgomp's spinning one: 2 threads won by
+// 5-25 % at 2.5M and 3.3M there. On the Intel VM with the bounded wait they
+// lost 1.7-2.1x at those sizes, and the 2 million line failed two of the
+// four idle rows; 10 million passed all six rows, idle and under load.)
 int auto_threads(const ModelConfig& model, int inputs, int classes, int batch, int cores, int free_cpus);
 
 // How OpenMP threads wait at a barrier in a training process. libgomp's

@@ -11,6 +11,8 @@
 #include "data/batcher.h"
 #include "plugin/registry.h"
 #include "soma/random.h"
+#include "model/trained_model.h"
+#include "train/checkpoint.h"
 #include "train/data_parallel.h"
 #include "train/epoch_choice.h"
 #include "train/resources.h"
@@ -186,17 +188,38 @@ private:
     std::vector<double> sums_;
 };
 
+
+// The run so far from a checkpoint: its network, state and metrics into the
+// session and result; returns the validation accuracies of its epochs.
+std::vector<double> resume_from(const Checkpoint& c, TrainingSession& session, RunResult& result) {
+    load_network_tensors(session.network(), c.model, c.source);
+    restore_state(c.state, session.state(), c.source);
+    const RunResult& r = c.result;
+    result.epochs = r.epochs;
+    result.train_seconds = r.train_seconds;
+    result.samples_per_second = r.samples_per_second;
+    result.confusion = r.confusion;
+    result.chosen_epoch = r.chosen_epoch;
+    result.chosen_confusion = r.chosen_confusion;
+    std::vector<double> validation_accuracy;
+    for (const EpochMetrics& m : r.epochs) validation_accuracy.push_back(m.validation_accuracy);
+    return validation_accuracy;
+}
+
 }  // namespace
 
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry, TrainObserver* observer,
-                const DataParallel* parallel) {
+                const DataParallel* parallel, const Checkpoint* resume) {
+    if (parallel && resume) throw Error("a data-parallel run cannot resume from a checkpoint");
     const TrainingConfig& tc = experiment.training;
     RankGroup* group = parallel ? parallel->group : nullptr;
     const int rank = group ? group->rank() : 0, ranks = group ? group->size() : 1;
     // A process steps on its part of each batch: the largest part sizes its buffers.
     const int part_rows = part_of_batch(tc.batch_size, 0, ranks).count;
     RunResult result;
-    result.threads = apply_threads(tc.threads, experiment.model, data.features(), data.classes, part_rows);
+    // A resumed run keeps the threads it had (the same threads give the same metrics).
+    const int threads = resume && tc.threads <= 0 ? resume->result.threads : tc.threads;
+    result.threads = apply_threads(threads, experiment.model, data.features(), data.classes, part_rows);
     result.classes = data.classes;
     if (data.train.size() == 0) throw Error("dataset '" + data.name + "' has no training samples");
     if (group) check_data_parallel_model(registry, experiment, data.features(), data.classes);
@@ -235,8 +258,14 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         return s;
     };
 
-    std::vector<double> validation_accuracy;  // per epoch, for the chosen epoch and early stopping
-    for (int epoch = 1; epoch <= tc.epochs; ++epoch) {
+    // Per epoch, for the chosen epoch and early stopping.
+    std::vector<double> validation_accuracy = resume ? resume_from(*resume, session, result) : std::vector<double>{};
+    int first_epoch = static_cast<int>(result.epochs.size()) + 1;
+    if (resume && should_stop(tc.early_stopping, validation_accuracy)) {  // it ended there, unrecorded
+        result.early_stopped_epoch = first_epoch - 1;
+        first_epoch = tc.epochs + 1;
+    }
+    for (int epoch = first_epoch; epoch <= tc.epochs; ++epoch) {
         EpochTotals totals = group ? train_epoch(session, batcher, tc, epoch, observer, part_of_each_batch)
                                    : train_epoch(session, batcher, tc, epoch, observer, whole_batch);
         if (totals.diverged) {
@@ -257,6 +286,7 @@ RunResult train(const Experiment& experiment, const Dataset& data, const Registr
         result.chosen_epoch = choose_epoch(validation_accuracy).index + 1;
         if (result.chosen_epoch == epoch) result.chosen_confusion = result.confusion;
         if (observer) observer->on_epoch(m, result, session.network());
+        if (observer && !group) observer->on_checkpoint(result, session);
 
         if (should_stop(tc.early_stopping, validation_accuracy)) {
             result.early_stopped_epoch = epoch;

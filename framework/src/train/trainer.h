@@ -16,6 +16,8 @@ namespace soma {
 
 class Registry;
 class Network;
+class TrainingSession;
+struct Checkpoint;
 
 struct EpochMetrics {
     int epoch = 0;
@@ -51,6 +53,9 @@ public:
     virtual void on_batch(int /*epoch*/, std::size_t /*done*/, std::size_t /*total*/, double /*loss*/) {}
     // The network is passed so weights can be saved with each epoch.
     virtual void on_epoch(const EpochMetrics&, const RunResult&, Network&) {}
+    // Right after on_epoch, with the session whose state a checkpoint saves
+    // (train/checkpoint.h). Not called in data-parallel training.
+    virtual void on_checkpoint(const RunResult&, TrainingSession&) {}
 };
 
 struct DataParallel;
@@ -64,7 +69,15 @@ struct DataParallel;
 // and every rank returns the whole run's metrics (train seconds its own).
 // Stopping on request throws TrainingStopped on every rank; a parameter
 // mismatch between ranks after an epoch throws soma::Error.
+//
+// With `resume` (train/checkpoint.h; the caller checked that it is of this
+// experiment and data), training continues after the checkpoint's last
+// epoch: its parameters, buffers and optimizer and layer state loaded, its
+// metrics the run's first epochs, its thread count used unless the
+// experiment sets one. The result is the one an unbroken run gives, bit for
+// bit (seconds aside). Not with `parallel`.
 RunResult train(const Experiment& experiment, const Dataset& data, const Registry& registry,
-                TrainObserver* observer = nullptr, const DataParallel* parallel = nullptr);
+                TrainObserver* observer = nullptr, const DataParallel* parallel = nullptr,
+                const Checkpoint* resume = nullptr);
 
 }  // namespace soma

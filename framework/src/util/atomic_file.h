@@ -18,6 +18,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // system they share, exactly one does (link(2) is atomic).
 bool write_file_once(const std::filesystem::path& path, std::string_view contents);
 
+// Removes the temporary files of writes in `dir` (not below it) whose
+// process died mid-write ("NAME.tmp.HOST.PID"). Only for a folder this
+// process holds (train/output_folder.h), where no other process writes.
+void remove_temporaries(const std::filesystem::path& dir);
+
 // fsync of an existing file (after writes made with sync = false).
 void sync_file(const std::filesystem::path& path);
 
