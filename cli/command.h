@@ -38,6 +38,7 @@ struct Completion {
         commands,     // soma's commands (for `soma help`)
         toml_files,   // *.toml files (and folders to reach them)
         folders,
+        model_files,  // *.soma files (and folders: run folders, and to reach them)
         plugins,      // plugin names, and *.so files
         activations,  // activation plugin names
         settings      // config paths for --set (PATH=)

@@ -13,6 +13,7 @@ void add_run(Cli& cli);      // run.cpp
 void add_eval(Cli& cli);     // eval.cpp
 void add_predict(Cli& cli);  // predict.cpp
 void add_export(Cli& cli);   // export.cpp: --onnx
+void add_inspect(Cli& cli);  // inspect.cpp
 void add_report(Cli& cli);   // report.cpp
 void add_sweep(Cli& cli);    // sweep.cpp: sweep sbatch
 void add_compare(Cli& cli);  // compare.cpp

@@ -118,6 +118,7 @@ std::vector<std::string> Cli::completions(const std::vector<std::string>& words)
         }
         case Completion::Kind::toml_files: out.insert(out.begin(), ":toml"); break;
         case Completion::Kind::folders: out.insert(out.begin(), ":folders"); break;
+        case Completion::Kind::model_files: out.insert(out.begin(), ":soma"); break;
         case Completion::Kind::plugins:
             out.push_back(":so");
             for (const std::string& n : plugin_names(false)) add(n);

@@ -44,10 +44,10 @@ namespace {
 
 // Every subcommand, in the order `soma --help` lists them.
 constexpr void (*kCommands[])(soma::cli::Cli&) = {
-    soma::cli::add_run,     soma::cli::add_sweep,   soma::cli::add_eval,   soma::cli::add_predict,
-    soma::cli::add_export,  soma::cli::add_report,  soma::cli::add_compare, soma::cli::add_bench,
-    soma::cli::add_plugins, soma::cli::add_plugin,  soma::cli::add_data,   soma::cli::add_help,
-    soma::cli::add_complete};
+    soma::cli::add_run,     soma::cli::add_sweep,   soma::cli::add_eval,    soma::cli::add_predict,
+    soma::cli::add_export,  soma::cli::add_inspect, soma::cli::add_report,  soma::cli::add_compare,
+    soma::cli::add_bench,   soma::cli::add_plugins, soma::cli::add_plugin,  soma::cli::add_data,
+    soma::cli::add_help,    soma::cli::add_complete};
 
 }  // namespace
 

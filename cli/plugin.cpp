@@ -90,9 +90,11 @@ void add_plugin(Cli& cli) {
     cli.on_run(make, [n] { return new_plugin(*n); });
 
     CLI::App* test = cli.add_command(*plugin, "check",
-                                     "run soma's checks on a plugin library: loading, derivatives against finite "
-                                     "differences, NaN and infinities, lengths, oneDNN agreement, speed; exit "
-                                     "status 1 when a check fails",
+                                     "run soma's checks on a plugin library: loading; for activations, derivatives "
+                                     "against finite differences, NaN and infinities, lengths, oneDNN agreement, "
+                                     "speed; for layers, shapes and gradients; for optimizers, convergence and "
+                                     "decay; for both, that state() holds the whole training state (a resumed run "
+                                     "continues bit for bit); exit status 1 when a check fails",
                                      {"soma plugin check my_act/build/my_act.so", "soma plugin check relu"});
     auto target = std::make_shared<std::string>();
     cli.complete(test->add_option("PATH|NAME", *target, "a plugin library (.so), or the name of a plugin soma finds")

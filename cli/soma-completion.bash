@@ -16,6 +16,8 @@ _soma() {
                 compopt -o filenames 2> /dev/null ;;
             :so) COMPREPLY+=($(compgen -d -- "$cur") $(compgen -f -X '!*.so' -- "$cur"))
                 compopt -o filenames 2> /dev/null ;;
+            :soma) COMPREPLY+=($(compgen -d -- "$cur") $(compgen -f -X '!*.soma' -- "$cur"))
+                compopt -o filenames 2> /dev/null ;;
             :folders) COMPREPLY+=($(compgen -d -- "$cur"))
                 compopt -o filenames 2> /dev/null ;;
             :nospace) compopt -o nospace 2> /dev/null ;;

@@ -50,7 +50,8 @@ refuse() {
 }
 
 mkdir -p "$tmp/work/experiments" "$tmp/work/runs"
-touch "$tmp/work/exp.toml" "$tmp/work/notes.txt" "$tmp/work/experiments/a.toml" "$tmp/work/my_act.so"
+touch "$tmp/work/exp.toml" "$tmp/work/notes.txt" "$tmp/work/experiments/a.toml" "$tmp/work/my_act.so" \
+    "$tmp/work/runs/model-best.soma"
 cd "$tmp/work" || exit 1
 
 expect "r" run report
@@ -78,6 +79,11 @@ expect "help " run report plugin
 expect "help plugin " new check
 expect "compare " runs experiments
 refuse "compare " exp.toml
+expect "in" inspect
+expect "inspect " runs experiments
+expect "inspect runs/" runs/model-best.soma
+refuse "inspect " exp.toml notes.txt
+expect "inspect runs --model " best last
 
 if ((failures)); then
     echo "$failures completion case(s) failed"

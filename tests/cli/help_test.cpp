@@ -136,7 +136,7 @@ TEST(Usage, ErrorsAreOneLineAndAHint) {
     expect_usage_error("bench 784-10 a.toml", "soma bench: takes either architectures or a bench file, not both",
                        "soma bench [options] ARCH|FILE.toml...  ('soma bench --help' for more)");
     expect_usage_error("help rnu", "soma help: no command 'soma rnu' (did you mean 'run'?); commands: run, sweep, "
-                                   "eval, predict, export, report, compare, bench, plugins, plugin, data, help",
+                                   "eval, predict, export, inspect, report, compare, bench, plugins, plugin, data, help",
                        "soma help [options] [COMMAND...]  ('soma help --help' for more)");
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli_util.h"
+#include "trained_run.h"
 #include "config/experiment.h"
 #include "data/dataset.h"
 #include "data/idx.h"
@@ -17,7 +18,8 @@
 namespace soma::test {
 namespace {
 
-const char* kTiny = R"(
+struct Tiny {
+    static constexpr const char* toml = R"(
 [experiment]
 name = "tiny"
 [data]
@@ -36,27 +38,9 @@ threads = 1
 name = "sgd"
 learning_rate = 0.5
 )";
-
-// One trained run for the tests of a process (ctest runs each test in its
-// own; training is the slow part), removed with its folder at the end.
-class CliModel : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        dir_ = new TempDir();
-        write(dir_->path() / "tiny.toml", kTiny);
-        const Result r = soma("run tiny.toml --out run", dir_->path());
-        ASSERT_EQ(r.status, 0) << r.output;
-    }
-    static void TearDownTestSuite() {
-        delete dir_;
-        dir_ = nullptr;
-    }
-    static fs::path trained_run() { return dir_->path() / "run"; }
-
-private:
-    static TempDir* dir_;
 };
-TempDir* CliModel::dir_ = nullptr;
+
+using CliModel = TrainedRunSuite<Tiny>;
 
 Json json_of(const Result& r) { return parse_json(r.output, "soma's output"); }
 

@@ -30,6 +30,12 @@ TEST_P(LayerConformance, NetworkGradientMatchesFiniteDifferences) {
     EXPECT_CHECK_PASSES(CheckId::network_gradient, layer());
 }
 
+// What a resumed run relies on: a freshly configured layer given the
+// parameters, buffers and state() trains on bit for bit (dropout's masks).
+TEST_P(LayerConformance, StateHoldsEverythingTrainingCarries) {
+    EXPECT_CHECK_PASSES(CheckId::layer_state, layer());
+}
+
 INSTANTIATE_TEST_SUITE_P(Layers, LayerConformance, ::testing::ValuesIn(names(Kind::layer)), name_of);
 
 constexpr int kInputs = 5, kBatch = 4;

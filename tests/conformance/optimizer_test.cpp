@@ -25,6 +25,12 @@ TEST_P(OptimizerConformance, LowersQuadraticBy90PercentIn200Steps) {
 
 TEST_P(OptimizerConformance, IsDeterministic) { EXPECT_CHECK_PASSES(CheckId::deterministic, optimizer()); }
 
+// What a resumed run relies on: a fresh instance given the weights and
+// state() steps on bit for bit.
+TEST_P(OptimizerConformance, StateHoldsEverythingAStepCarries) {
+    EXPECT_CHECK_PASSES(CheckId::optimizer_state, optimizer());
+}
+
 TEST_P(OptimizerConformance, RespectsDecayFalse) { EXPECT_CHECK_PASSES(CheckId::decay_false, optimizer()); }
 
 TEST_P(OptimizerConformance, ZeroLrFactorLeavesWeightsUnchanged) {
@@ -34,6 +40,30 @@ TEST_P(OptimizerConformance, ZeroLrFactorLeavesWeightsUnchanged) {
 TEST_P(OptimizerConformance, StepAllocatesNothing) { EXPECT_CHECK_PASSES(CheckId::allocations, optimizer()); }
 
 INSTANTIATE_TEST_SUITE_P(Optimizers, OptimizerConformance, ::testing::ValuesIn(names(Kind::optimizer)), name_of);
+
+// The state check again with the state the defaults leave off (sgd's and
+// rmsprop's momentum is 0 by default, so their velocity is not kept) and
+// with weight decay in the step.
+struct Configured {
+    std::string label, name;
+    Params params;
+};
+
+class OptimizerStateWithParameters : public ::testing::TestWithParam<Configured> {};
+
+TEST_P(OptimizerStateWithParameters, StateHoldsEverythingAStepCarries) {
+    tooling::Subject s = subject(Kind::optimizer, GetParam().name);
+    s.params = GetParam().params;
+    EXPECT_CHECK_PASSES(CheckId::optimizer_state, s);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Optimizers, OptimizerStateWithParameters,
+    ::testing::Values(Configured{"sgd_momentum", "sgd", Params({{"momentum", 0.9}, {"weight_decay", 0.01}})},
+                      Configured{"sgd_nesterov", "sgd", Params({{"momentum", 0.9}, {"nesterov", 1}})},
+                      Configured{"rmsprop_momentum", "rmsprop", Params({{"momentum", 0.5}, {"weight_decay", 0.01}})},
+                      Configured{"adamw_decay", "adamw", Params({{"weight_decay", 0.1}})}),
+    [](const ::testing::TestParamInfo<Configured>& info) { return info.param.label; });
 
 }  // namespace
 }  // namespace soma::conformance

@@ -168,14 +168,20 @@ TEST_F(Spread, AnMpiSweepResumesAfterARankIsKilledWithoutRepeatingARun) {
     int status = 0;
     ::waitpid(pid, &status, 0);  // mpirun ends the job when a rank dies
     // The other ranks and the runs' children end with it (a run's child dies
-    // with its rank): wait until the finished runs stop changing.
-    auto before = finished_runs(out);
-    for (int i = 0; i < 20; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        const auto now = finished_runs(out);
-        if (now == before) break;
-        before = now;
-    }
+    // with its rank): wait until no process of the job is left (they all work
+    // in the test's folder), so that no run finishes after this count.
+    auto working_here = [&] {
+        int n = 0;
+        std::error_code ec;
+        for (auto& e : fs::directory_iterator("/proc")) {
+            const fs::path cwd = fs::read_symlink(e.path() / "cwd", ec);
+            n += !ec && cwd == t.path() && e.path().filename() != std::to_string(::getpid());
+        }
+        return n;
+    };
+    for (int i = 0; i < 600 && working_here() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(working_here(), 0) << "processes of the killed job still run after 30 s";
+    const auto before = finished_runs(out);
     ASSERT_GE(before.size(), 2u);
     ASSERT_LT(before.size(), 8u) << "the sweep finished before a rank could be killed";
 

@@ -16,6 +16,7 @@
 #include "soma/plugin.h"
 #include "support/builtin_plugins.h"
 #include "support/plugin_checks.h"
+#include "tooling/check_parts.h"
 #include "tooling/plugin_check.h"
 
 namespace soma {
@@ -202,6 +203,75 @@ TEST(CheckPlugin, WrongLayerInputGradientFailsItsCheck) {
     // The dense before it in the network receives the wrong dx too.
     expect_failed_only(report, {"layer bad_scale: input gradient", "layer bad_scale: network gradient"});
     EXPECT_TRUE(find(report, "layer bad_scale: parameter gradients")->passed);
+}
+
+// --- the state checks: what a resumed run needs is exposed -------------------------
+
+// tooling_hidden_state.cpp: an optimizer whose momentum and a layer whose
+// random generator state() leaves out, and an optimizer whose state() has no
+// blocks until its first step; each fails its state check, saying where the
+// copy first differs or what changed, and nothing else.
+TEST(CheckPlugin, StateThatStateDoesNotReturnFailsTheStateChecks) {
+    const CheckReport report = check_fixture("tooling_hidden_state");
+    expect_failed_only(report,
+                       {"optimizer hidden_momentum: state", "optimizer lazy_momentum: state", "layer hidden_rng: state"});
+    EXPECT_EQ(detail_of(report, "optimizer lazy_momentum: state"),
+              "state() gives 0 blocks (none) after setup(), 2 blocks (velocity.0 40 B, velocity.1 12 B) after 7 steps: "
+              "it must give the same blocks on every call");
+    const std::string& optimizer = detail_of(report, "optimizer hidden_momentum: state");
+    EXPECT_CONTAINS(optimizer, "7 steps, then the weights and state() (none) copied into a fresh instance: step 1 of "
+                               "the next 10: weights[0] is ");
+    EXPECT_CONTAINS(optimizer, " in the copy: step() keeps state that state() does not return (momentum, a step "
+                               "count, ...)");
+    const std::string& layer = detail_of(report, "layer hidden_rng: state");
+    EXPECT_CONTAINS(layer, "3 training steps, then the parameters, buffers and state() (none) copied into a freshly "
+                           "configured layer: training step 1 of the next 5: output[");
+    EXPECT_CONTAINS(layer, ": forward or backward keeps state that state() does not return (a random generator, a "
+                           "step count, ...)");
+}
+
+TEST(CheckPlugin, OptimizerAndLayerReportsHaveTheStateCheck) {
+    Registry registry;
+    registry.load_folders({SOMA_TEST_PLUGIN_DIR});
+    const CheckReport adam = check_plugin("adam", registry);
+    ASSERT_NE(find(adam, "optimizer adam: state"), nullptr) << adam.text();
+    EXPECT_TRUE(find(adam, "optimizer adam: state")->passed) << adam.text();
+    EXPECT_CONTAINS(find(adam, "optimizer adam: state")->detail,
+                    "(step 8 B, m.0 40 B, m.1 12 B, v.0 40 B, v.1 12 B) copied into a fresh instance: the next 10 "
+                    "steps agree bit for bit");
+    const CheckReport dropout = check_plugin("dropout", registry);
+    ASSERT_NE(find(dropout, "layer dropout: state"), nullptr) << dropout.text();
+    EXPECT_TRUE(find(dropout, "layer dropout: state")->passed) << dropout.text();
+    EXPECT_CONTAINS(find(dropout, "layer dropout: state")->detail, "state() (rng 8 B)");
+    EXPECT_CONTAINS(dropout.text(), "PASS  layer dropout: state ");
+}
+
+// The state checks judge the layout of state() too, in the process here.
+TEST(StateCheck, LayoutHelpersNameWhatDiffers) {
+    std::vector<float> m(4), v(3), other(5);
+    long long step = 0;
+    const std::vector<StateBlock> blocks = {state_block("step", step), state_block("m.0", m), state_block("v.0", v)};
+    EXPECT_EQ(tooling::state_names_problem(blocks), "");
+    EXPECT_EQ(tooling::state_names_problem({state_block("m", m), state_block("m", v)}),
+              "state() gives two blocks named \"m\": names must be unique");
+    EXPECT_EQ(tooling::state_names_problem({state_block("", m)}), "state() gives block 0 without a name");
+    EXPECT_EQ(tooling::state_layout_difference(blocks, "here", blocks, "there"), "");
+    EXPECT_EQ(tooling::state_layout_difference(blocks, "after setup()", {state_block("step", step)}, "later"),
+              "state() gives 3 blocks (step 8 B, m.0 16 B, v.0 12 B) after setup(), 1 block (step 8 B) later: it must give "
+              "the same blocks on every call");
+    EXPECT_EQ(tooling::state_layout_difference({state_block("m.0", m)}, "a", {state_block("v.0", m)}, "b"),
+              "state()'s block 0 is \"m.0\" a, \"v.0\" b: it must give the same blocks on every call");
+    EXPECT_EQ(tooling::state_layout_difference({state_block("m.0", m)}, "a", {state_block("m.0", other)}, "b"),
+              "state()'s block \"m.0\" has 16 bytes a, 20 b: it must give the same blocks on every call");
+    std::vector<float> m2 = {1.f, 2.f, 3.f, 4.f};
+    long long step2 = 41;
+    tooling::copy_state({state_block("step", step2), state_block("m.0", m2)},
+                        {state_block("step", step), state_block("m.0", m)});
+    EXPECT_EQ(step, 41);
+    EXPECT_EQ(m, m2);
+    const float a[] = {1.f, 0.1f}, b[] = {1.f, std::nextafter(0.1f, 1.f)};
+    EXPECT_EQ(tooling::first_difference("w", a, a, 2), "");
+    EXPECT_EQ(tooling::first_difference("w", a, b, 2), "w[1] is 0.100000001 in the original, 0.100000009 in the copy");
 }
 
 // --- the derivative check: kinks only where they are ----------------------------

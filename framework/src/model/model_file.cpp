@@ -217,6 +217,12 @@ ModelFile read_model_file(const std::filesystem::path& file) {
     return model_from_sections(read_container(file), file.string());
 }
 
+Json description_json(const ModelDescription& description) {
+    JsonOut out;
+    description_fields(out, description);
+    return std::move(out.json);
+}
+
 std::string shape_text(const std::vector<int>& shape) {
     std::string s = "[";
     for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);

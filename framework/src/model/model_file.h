@@ -95,6 +95,9 @@ ModelFile model_from_sections(std::vector<Section> sections, const std::string& 
 void write_model_file(const std::filesystem::path& file, const ModelFile& model, bool sync = true);
 ModelFile read_model_file(const std::filesystem::path& file);
 
+// The description as the file's description section holds it.
+Json description_json(const ModelDescription& description);
+
 // "[16, 784]"
 std::string shape_text(const std::vector<int>& shape);
 

@@ -2,11 +2,13 @@
 // input and parameter gradients against central differences, alone and
 // inside dense 6->5 (tanh), the layer, dense 3, cross-entropy. Every
 // evaluation starts from a freshly configured layer, so a random layer
-// (dropout) draws the same mask each time.
+// (dropout) draws the same mask each time. Last, the whole training state
+// exposed: a copy of the parameters, buffers and state() trains on bit for bit.
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <tuple>
 
 #include "tooling/check_parts.h"
 
@@ -208,6 +210,91 @@ CheckResult network(const Subject& s) {
     return network_gradient(s.registry, model, o, 9);
 }
 
+// Copies the values of each tensor of `from` into the same tensor of `to`;
+// "" or why they do not match (`what`: "parameter", "buffer").
+std::string copy_tensors(const std::vector<ParamTensor>& from, const std::vector<ParamTensor>& to,
+                         const std::string& what) {
+    if (from.size() != to.size())
+        return "a freshly configured layer has " + std::to_string(to.size()) + " " + what + " tensors, the trained one " +
+               std::to_string(from.size());
+    for (std::size_t k = 0; k < from.size(); ++k) {
+        if (from[k].size != to[k].size)
+            return what + " '" + from[k].name + "' has " + std::to_string(from[k].size) +
+                   " values in the trained layer, " + std::to_string(to[k].size) + " in a freshly configured one";
+        std::copy(from[k].value, from[k].value + from[k].size, to[k].value);
+    }
+    return "";
+}
+
+// What a resumed run relies on (soma/state.h): after 3 training steps
+// (forward and backward), a second layer configured with the same context
+// (as a resumed run's is) gets the first's parameters, buffers and state();
+// then 5 more training steps on the same inputs must give both the same
+// bits: outputs (a random layer's masks), input and parameter gradients,
+// and an inference forward at the end. A layer without state passes when
+// its parameters and buffers are all it carries.
+CheckResult state(const Subject& s) {
+    constexpr int kBefore = 3, kAfter = 5;
+    const std::string cause =
+        ": forward or backward keeps state that state() does not return (a random generator, a step count, ...)";
+    const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    const LayerContext ctx = context(engine);
+    const auto a = make(s), b = make(s);
+    prepare(*a, ctx);
+    const std::vector<StateBlock> at_configure = a->state();
+    if (std::string problem = state_names_problem(at_configure); !problem.empty()) return fail(problem);
+    const int out = a->outputs();
+    const std::size_t n_out = static_cast<std::size_t>(kBatch) * out, n_in = kBatch * kInputs;
+    std::vector<float> dx_a(n_in), dx_b(n_in);
+    // One training step on inputs and output gradients drawn for `step`.
+    const auto train = [&](Layer& layer, int step, std::vector<float>& dx) {
+        const std::vector<float> x = uniform(n_in, 40 + step), dy = uniform(n_out, 60 + step);
+        const float* y = layer.forward(x.data(), kBatch, true);
+        std::vector<float> output(y, y + n_out);
+        layer.backward(x.data(), dy.data(), dx.data(), kBatch);
+        return output;
+    };
+    for (int step = 0; step < kBefore; ++step) train(*a, step, dx_a);
+    const std::vector<StateBlock> trained = a->state();
+    const std::string after = "after " + std::to_string(kBefore) + " training steps";
+    if (std::string d = state_layout_difference(at_configure, "after configure()", trained, after); !d.empty())
+        return fail(d);
+    b->configure(ctx);
+    const std::vector<StateBlock> fresh = b->state();
+    if (std::string d = state_layout_difference(trained, after, fresh, "in a freshly configured layer"); !d.empty())
+        return fail(d);
+    for (const auto& [from, to, what] : {std::tuple{a->parameters(), b->parameters(), "parameter"},
+                                         std::tuple{a->buffers(), b->buffers(), "buffer"}})
+        if (std::string d = copy_tensors(from, to, what); !d.empty()) return fail(d);
+    copy_state(trained, fresh);
+    const std::string copied = std::to_string(kBefore) + " training steps, then the parameters, buffers and state() (" +
+                               state_summary(trained) + ") copied into a freshly configured layer";
+    const Numbers numbers = {{"blocks", double(trained.size())}, {"bytes", double(state_bytes(trained))}};
+    for (int step = 0; step < kAfter; ++step) {
+        const std::vector<float> ya = train(*a, kBefore + step, dx_a), yb = train(*b, kBefore + step, dx_b);
+        std::string d = first_difference("output", ya.data(), yb.data(), n_out);
+        if (d.empty()) d = first_difference("dx", dx_a.data(), dx_b.data(), n_in);
+        const std::vector<ParamTensor> pa = a->parameters(), pb = b->parameters();
+        for (std::size_t k = 0; k < pa.size() && d.empty(); ++k)
+            d = first_difference(pa[k].name + " gradient", pa[k].grad, pb[k].grad, pa[k].size);
+        if (!d.empty())
+            return fail(copied + ": training step " + std::to_string(step + 1) + " of the next " +
+                            std::to_string(kAfter) + ": " + d + cause,
+                        numbers);
+    }
+    const std::vector<float> x = uniform(n_in, 80);
+    const float* y = a->forward(x.data(), kBatch, false);
+    const std::vector<float> ya(y, y + n_out);
+    y = b->forward(x.data(), kBatch, false);
+    if (std::string d = first_difference("output", ya.data(), y, n_out); !d.empty())
+        return fail(copied + ": the inference forward after " + std::to_string(kAfter) + " more training steps: " +
+                        d + cause,
+                    numbers);
+    return pass(copied + ": the next " + std::to_string(kAfter) +
+                    " training steps and an inference agree bit for bit",
+                numbers);
+}
+
 }  // namespace
 
 CheckResult layer_check(CheckId id, const Subject& s) {
@@ -218,6 +305,7 @@ CheckResult layer_check(CheckId id, const Subject& s) {
         case CheckId::input_gradient: return alone(s, false);
         case CheckId::parameter_gradients: return alone(s, true);
         case CheckId::network_gradient: return network(s);
+        case CheckId::layer_state: return state(s);
         default: return fail("not a layer check");
     }
 }

@@ -1,6 +1,7 @@
 // The optimizer checks (checks.h), with the subject's parameters (defaults
 // unless given), on f(w) = sum (w - target)^2 over a decayed tensor
 // ("weights") and an undecayed one ("bias", decay = false).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -91,6 +92,56 @@ CheckResult deterministic(const Subject& s) {
     return pass("the same 50 steps give the same bits twice");
 }
 
+// What a resumed run relies on (soma/state.h): after 7 steps, a fresh
+// instance set up on its own tensors gets the weights and state() of the
+// first; then both take 10 more steps with the same gradients and must end
+// every step with the same bits. state() must give the same blocks (names,
+// order, sizes) on every call, with unique names.
+CheckResult state(const Subject& s) {
+    constexpr int kBefore = 7, kAfter = 10;
+    const std::string cause = ": step() keeps state that state() does not return (momentum, a step count, ...)";
+    Problem a, b;
+    const auto oa = make(s, s.params), ob = make(s, s.params);
+    oa->setup(a.tensors());
+    const std::vector<StateBlock> at_setup = oa->state();
+    if (std::string problem = state_names_problem(at_setup); !problem.empty()) return fail(problem);
+    const auto factor = [](int step) { return step % 2 ? 1.f : 0.5f; };
+    descend(*oa, a, kBefore, factor);
+    const std::vector<StateBlock> trained = oa->state();
+    const std::string after = "after " + std::to_string(kBefore) + " steps";
+    if (std::string d = state_layout_difference(at_setup, "after setup()", trained, after); !d.empty())
+        return fail(d);
+    ob->setup(b.tensors());
+    const std::vector<StateBlock> fresh = ob->state();
+    if (std::string d = state_layout_difference(trained, after, fresh, "in a fresh instance after setup()");
+        !d.empty())
+        return fail(d);
+    std::copy(a.w.begin(), a.w.end(), b.w.begin());
+    std::copy(a.b.begin(), a.b.end(), b.b.begin());
+    copy_state(trained, fresh);
+    const std::string copied = std::to_string(kBefore) + " steps, then the weights and state() (" +
+                               state_summary(trained) + ") copied into a fresh instance";
+    for (int step = 0; step < kAfter; ++step) {
+        a.gradient();
+        std::copy(a.w_grad.begin(), a.w_grad.end(), b.w_grad.begin());
+        std::copy(a.b_grad.begin(), a.b_grad.end(), b.b_grad.begin());
+        oa->step(factor(kBefore + step));
+        ob->step(factor(kBefore + step));
+        std::string d = first_difference("weights", a.w.data(), b.w.data(), a.w.size());
+        if (d.empty()) d = first_difference("bias", a.b.data(), b.b.data(), a.b.size());
+        if (!d.empty())
+            return fail(copied + ": step " + std::to_string(step + 1) + " of the next " + std::to_string(kAfter) +
+                            ": " + d + cause,
+                        {{"blocks", double(trained.size())}, {"bytes", double(state_bytes(trained))}});
+    }
+    if (std::string d = state_layout_difference(trained, after, oa->state(),
+                                                "after " + std::to_string(kBefore + kAfter) + " steps");
+        !d.empty())
+        return fail(d);
+    return pass(copied + ": the next " + std::to_string(kAfter) + " steps agree bit for bit",
+                {{"blocks", double(trained.size())}, {"bytes", double(state_bytes(trained))}});
+}
+
 // A tensor with decay = false moves exactly as it would with no weight decay
 // at all; a decayed one moves differently once weight_decay is set.
 CheckResult decay_false(const Subject& s) {
@@ -146,6 +197,7 @@ CheckResult optimizer_check(CheckId id, const Subject& s) {
         case CheckId::optimizer_make: make(s, s.params); return pass("default parameters");
         case CheckId::converges: return converges(s);
         case CheckId::deterministic: return deterministic(s);
+        case CheckId::optimizer_state: return state(s);
         case CheckId::decay_false: return decay_false(s);
         case CheckId::zero_lr_factor: return zero_lr_factor(s);
         case CheckId::allocations: return allocations(s);

@@ -9,6 +9,7 @@
 
 #include "config/experiment.h"
 #include "nn/network.h"
+#include "soma/state.h"
 #include "tooling/checks.h"
 
 namespace soma::tooling {
@@ -43,6 +44,32 @@ struct Tally {
 // so a random layer (dropout) draws the same mask every time.
 CheckResult network_gradient(const Registry& registry, const ModelConfig& model, const NetworkOptions& options,
                              std::uint64_t input_seed);
+
+// --- the state checks (soma/state.h) -------------------------------------------
+// Both kinds run an instance some steps, copy what it exposes into a second,
+// freshly made one and require the next steps of both to agree bit for bit.
+
+// "" or what is wrong with one call's blocks: a block without a name, a name
+// given twice.
+std::string state_names_problem(const std::vector<StateBlock>& blocks);
+
+// "" when `b` has the blocks of `a` (names, order, sizes), else the first
+// difference, naming each side as `a_is` and `b_is` ("after setup()"), and
+// the rule it breaks.
+std::string state_layout_difference(const std::vector<StateBlock>& a, const std::string& a_is,
+                                    const std::vector<StateBlock>& b, const std::string& b_is);
+
+// Copies the bytes of every block of `from` into the same block of `to`;
+// the layouts must already agree (state_layout_difference).
+void copy_state(const std::vector<StateBlock>& from, const std::vector<StateBlock>& to);
+
+// "step 8 B, m.0 40 B, m.1 12 B" (at most 6 blocks named, then "..."), or "none".
+std::string state_summary(const std::vector<StateBlock>& blocks);
+std::size_t state_bytes(const std::vector<StateBlock>& blocks);
+
+// "" when a and b hold the same bits, else the first difference:
+// "weights[3] is 0.123456791 in the original, 0.123456784 in the copy".
+std::string first_difference(const std::string& what, const float* a, const float* b, std::size_t n);
 
 CheckResult activation_check(CheckId id, const Subject& subject);
 CheckResult layer_check(CheckId id, const Subject& subject);

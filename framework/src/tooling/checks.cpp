@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <set>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -86,6 +89,68 @@ CheckResult network_gradient(const Registry& registry, const ModelConfig& model,
     return tally.result("parameter gradients");
 }
 
+std::string state_names_problem(const std::vector<StateBlock>& blocks) {
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+        if (blocks[k].name.empty()) return "state() gives block " + std::to_string(k) + " without a name";
+        if (!seen.insert(blocks[k].name).second)
+            return "state() gives two blocks named \"" + blocks[k].name + "\": names must be unique";
+    }
+    return "";
+}
+
+std::string state_layout_difference(const std::vector<StateBlock>& a, const std::string& a_is,
+                                    const std::vector<StateBlock>& b, const std::string& b_is) {
+    const auto blocks = [](const std::vector<StateBlock>& v) {
+        return std::to_string(v.size()) + (v.size() == 1 ? " block" : " blocks") + " (" + state_summary(v) + ")";
+    };
+    const std::string rule = ": it must give the same blocks on every call";
+    if (a.size() != b.size())
+        return "state() gives " + blocks(a) + " " + a_is + ", " + blocks(b) + " " + b_is + rule;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (a[k].name != b[k].name)
+            return "state()'s block " + std::to_string(k) + " is \"" + a[k].name + "\" " + a_is + ", \"" +
+                   b[k].name + "\" " + b_is + rule;
+        if (a[k].bytes.size() != b[k].bytes.size())
+            return "state()'s block \"" + a[k].name + "\" has " + std::to_string(a[k].bytes.size()) + " bytes " +
+                   a_is + ", " + std::to_string(b[k].bytes.size()) + " " + b_is + rule;
+    }
+    return "";
+}
+
+void copy_state(const std::vector<StateBlock>& from, const std::vector<StateBlock>& to) {
+    for (std::size_t k = 0; k < from.size() && k < to.size(); ++k)
+        if (!from[k].bytes.empty() && from[k].bytes.size() == to[k].bytes.size())
+            std::memmove(to[k].bytes.data(), from[k].bytes.data(), from[k].bytes.size());
+}
+
+std::string state_summary(const std::vector<StateBlock>& blocks) {
+    if (blocks.empty()) return "none";
+    std::string out;
+    for (std::size_t k = 0; k < blocks.size() && k < 6; ++k)
+        out += (k ? ", " : "") + blocks[k].name + " " + std::to_string(blocks[k].bytes.size()) + " B";
+    return blocks.size() > 6 ? out + ", ..." : out;
+}
+
+std::size_t state_bytes(const std::vector<StateBlock>& blocks) {
+    std::size_t n = 0;
+    for (const StateBlock& b : blocks) n += b.bytes.size();
+    return n;
+}
+
+std::string first_difference(const std::string& what, const float* a, const float* b, std::size_t n) {
+    const auto exact = [](float v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.9g", static_cast<double>(v));
+        return std::string(text);
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::memcmp(a + i, b + i, sizeof(float)) != 0)
+            return what + "[" + std::to_string(i) + "] is " + exact(a[i]) + " in the original, " + exact(b[i]) +
+                   " in the copy";
+    return "";
+}
+
 namespace {
 
 // Help text, an activation's preferred initialisation, valid defaults.
@@ -128,9 +193,11 @@ constexpr CheckInfo kChecks[] = {
     {CheckId::input_gradient, Kind::layer, "input gradient"},
     {CheckId::parameter_gradients, Kind::layer, "parameter gradients"},
     {CheckId::network_gradient, Kind::layer, "network gradient"},
+    {CheckId::layer_state, Kind::layer, "state"},
     {CheckId::optimizer_make, Kind::optimizer, "make"},
     {CheckId::converges, Kind::optimizer, "converges"},
     {CheckId::deterministic, Kind::optimizer, "deterministic"},
+    {CheckId::optimizer_state, Kind::optimizer, "state"},
     {CheckId::decay_false, Kind::optimizer, "decay = false"},
     {CheckId::zero_lr_factor, Kind::optimizer, "lr_factor 0"},
     {CheckId::allocations, Kind::optimizer, "allocations"},

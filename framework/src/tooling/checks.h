@@ -9,9 +9,11 @@
 //     the speed against relu.
 //   layers (check_layer.cpp): shapes, inference per sample and repeatable,
 //     input and parameter gradients against finite differences, alone and
-//     inside a network.
-//   optimizers (check_optimizer.cpp): convergence, determinism, decay =
-//     false honoured, a zero lr_factor, no allocation in a step.
+//     inside a network, the whole training state exposed (a copy of the
+//     parameters, buffers and state() trains on bit for bit).
+//   optimizers (check_optimizer.cpp): convergence, determinism, the whole
+//     state exposed (a copy of the weights and state() steps on bit for
+//     bit), decay = false honoured, a zero lr_factor, no allocation in a step.
 #pragma once
 
 #include <functional>
@@ -56,9 +58,9 @@ enum class CheckId {
     // activations
     activation_make, derivative, finite, nan, lengths, onednn, network_generic, network_onednn, speed,
     // layers
-    layer_make, shapes, inference, input_gradient, parameter_gradients, network_gradient,
+    layer_make, shapes, inference, input_gradient, parameter_gradients, network_gradient, layer_state,
     // optimizers
-    optimizer_make, converges, deterministic, decay_false, zero_lr_factor, allocations,
+    optimizer_make, converges, deterministic, optimizer_state, decay_false, zero_lr_factor, allocations,
 };
 
 // The checks of `subject`, in report order: the description, making it

@@ -73,7 +73,7 @@ const char* kLayerSource = R"(// @NAME@: scales every feature by its own trainab
 // Change forward and backward together, rebuild, then check:
 //   cmake --build build --target check
 // `soma plugin check` compares dx and ds with finite differences, alone and
-// inside a small network.
+// inside a small network, and trains a copy of it on bit for bit.
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -123,6 +123,11 @@ public:
             }
     }
 
+    // Anything forward or backward carries to the next step besides the
+    // parameters (a random generator, a step count) is returned by state()
+    // for checkpoints (soma/state.h); this layer carries nothing, so it keeps
+    // the default, no state.
+
 private:
     void check(int batch) const {
         if (batch < 1 || batch > max_batch_)
@@ -153,7 +158,8 @@ const char* kOptimizerSource = R"(// @NAME@: plain stochastic gradient descent.
 //   w -= learning_rate * lr_factor * grad      (lr_factor: 1 unless a schedule scales it)
 // Change step() (and this comment), rebuild, then check:
 //   cmake --build build --target check
-// `soma plugin check` runs 200 steps on sum (w - t)^2 and expects it 90% lower.
+// `soma plugin check` runs 200 steps on sum (w - t)^2 and expects it 90% lower,
+// and a copy given the weights and state() must step on bit for bit.
 #include <memory>
 #include <vector>
 
@@ -176,8 +182,9 @@ public:
             for (std::size_t i = 0; i < t.size; ++i) t.value[i] -= lr * t.grad[i];
     }
 
-    // What step() carries to the next step (moments, a step count), for
-    // checkpoints: soma::state_block("m", m_) per member (soma/state.h).
+    // Everything step() carries to the next step, for checkpoints (soma/state.h):
+    // a block per member, e.g. soma::state_block("step", t_) for a step count,
+    // soma::add_state_blocks(blocks, "m", m_) for moments kept per tensor.
     // Plain SGD carries nothing.
     std::vector<soma::StateBlock> state() override { return {}; }
 
@@ -284,15 +291,17 @@ KindText text_of(Kind kind) {
                     "[sweep]\n\"model.activation\" = [\"@NAME@\", \"sigmoid\", \"relu\"]"};
         case Kind::layer:
             return {kLayerSource, "a per-feature trainable scale, y = s x",
-                    "For a layer: its shapes, inference per sample, and the input and parameter\n"
-                    "gradients against finite differences, alone and inside a small network.",
+                    "For a layer: its shapes, inference per sample, the input and parameter\n"
+                    "gradients against finite differences, alone and inside a small network, and\n"
+                    "that a copy of its parameters, buffers and state() trains on bit for bit.",
                     "[[model.layers]]\nunits = 16\nactivation = \"relu\"\n\n"
                     "[[model.layers]]\ntype = \"@NAME@\""};
         case Kind::optimizer:
             return {kOptimizerSource, "plain stochastic gradient descent",
                     "For an optimizer: 200 steps from a fixed start must lower\n"
-                    "sum (w - t)^2 by at least 90%; steps must be deterministic and honour\n"
-                    "decay = false and a zero lr_factor.",
+                    "sum (w - t)^2 by at least 90%; steps must be deterministic, continue bit for\n"
+                    "bit in a copy given the weights and state(), and honour decay = false and a\n"
+                    "zero lr_factor.",
                     "[training.optimizer]\nname = \"@NAME@\"\nlearning_rate = 0.1"};
     }
     throw Error("unknown plugin kind");

@@ -51,6 +51,17 @@ ModelEvaluation evaluate_model(TrainedModel& model, const Split& split) {
     return e;
 }
 
+void check_data_fits(const ModelDescription& d, const Dataset& data, const std::string& dataset,
+                     const std::filesystem::path& file) {
+    if (data.rows != d.input_rows || data.cols != d.input_cols)
+        throw Error(file.string() + ": the model takes " + std::to_string(d.input_rows) + "x" +
+                    std::to_string(d.input_cols) + " images, dataset " + dataset + " has " +
+                    std::to_string(data.rows) + "x" + std::to_string(data.cols));
+    if (data.classes > d.classes)
+        throw Error(file.string() + ": the model has " + std::to_string(d.classes) + " classes, dataset " + dataset +
+                    " has " + std::to_string(data.classes));
+}
+
 RunModel::RunModel() = default;
 RunModel::RunModel(RunModel&&) noexcept = default;
 RunModel::~RunModel() = default;
@@ -72,14 +83,7 @@ ModelEvaluation evaluate_run(const EvalOptions& o, Registry& registry) {
     const std::filesystem::path& file = run.file;
     TrainedModel* model = run.model.get();
     const Dataset data = load_dataset(exp.data, o.run_dir, exp.training.seed);
-    const ModelDescription& d = model->description();
-    if (data.rows != d.input_rows || data.cols != d.input_cols)
-        throw Error(file.string() + ": the model takes " + std::to_string(d.input_rows) + "x" +
-                    std::to_string(d.input_cols) + " images, dataset " + exp.data.dataset + " has " +
-                    std::to_string(data.rows) + "x" + std::to_string(data.cols));
-    if (data.classes > d.classes)
-        throw Error(file.string() + ": the model has " + std::to_string(d.classes) + " classes, dataset " +
-                    exp.data.dataset + " has " + std::to_string(data.classes));
+    check_data_fits(model->description(), data, exp.data.dataset, file);
     const Split& split = chosen_split(data, o.split);
     if (split.size() == 0)
         throw Error("dataset " + exp.data.dataset + " has no " + std::string(eval_split_names.name(o.split)) +

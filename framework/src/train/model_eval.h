@@ -20,6 +20,7 @@ namespace soma {
 
 class Registry;
 class TrainedModel;
+struct Dataset;
 struct Split;
 
 // Which part of the dataset to score.
@@ -65,6 +66,11 @@ struct RunModel {
 RunModel open_run_model(const std::filesystem::path& run_dir, ModelSelection selection,
                         const std::vector<std::string>& overrides, const PluginPermission& permission,
                         Registry& registry);
+
+// Refuses data of another image shape or with more classes than the model
+// (soma::Error naming `file`, the model's and the dataset's numbers).
+void check_data_fits(const ModelDescription& model, const Dataset& data, const std::string& dataset,
+                     const std::filesystem::path& file);
 
 // Scores `split` with a loaded model (the split's images must have the
 // model's number of features, its labels fewer than its classes).
