@@ -244,7 +244,7 @@ TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
 const std::string kOnnxPlugins = SOMA_FIXTURE_DIR "/onnx";
 
 fs::path train_with(const TempDir& t, const std::string& activation, int epochs) {
-    std::string config = kTiny;
+    std::string config = Tiny::toml;
     const std::size_t model = config.find("[model]"), training = config.find("[training]");
     config.replace(model, training - model,
                    "[[model.layers]]\ntype = \"dense\"\nunits = 16\nactivation = \"" + activation +
