@@ -235,6 +235,29 @@ TEST_F(CliModel, ExportToOnnxAgreesWithSoma) {
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.output.find("m.onnx: exists"), std::string::npos) << r.output;
     expect_onnx_agrees_with_soma(run, t.path());
+    if (IsSkipped()) return;  // no onnxruntime-node here
+
+    // scripts/onnx-predict.js, as the README runs it: the same lines as soma predict on the same PGM digits.
+    const Split test = test_split();
+    std::string files;
+    for (int i = 0; i < 5; ++i) {
+        const std::string name = "digit" + std::to_string(i) + ".pgm";
+        write_file_atomic(t.path() / name, "P5\n28 28\n255\n" + std::string(test.images.begin() + i * 784,
+                                                                             test.images.begin() + (i + 1) * 784));
+        files += " " + name;
+    }
+    const Result soma_lines = soma("predict '" + run.string() + "' --model last" + files, t.path());
+    ASSERT_EQ(soma_lines.status, 0) << soma_lines.output;
+    const std::string node = "cd '" + t.path().string() + "' && NODE_PATH='" SOMA_ONNXRUNTIME_NODE_PATH
+                             "' node '" SOMA_SOURCE_DIR "/scripts/onnx-predict.js' m.onnx" + files + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(node.c_str(), "r");
+    std::array<char, 4096> buf;
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    ASSERT_EQ(::pclose(p), 0) << out;
+    auto after_first_line = [](const std::string& text) { return text.substr(text.find('\n') + 1); };
+    EXPECT_NE(out.find("model: m.onnx (onnxruntime "), std::string::npos) << out;
+    EXPECT_EQ(after_first_line(out), after_first_line(soma_lines.output));
 }
 
 // A user's plugin (fixtures/cli_onnx.cpp) trained here: its activation with
