@@ -159,6 +159,19 @@ TEST_F(ConfigTest, LayerUnits) {
                     "model.layers[0].units: expected an integer in 1..100000, got 0");
 }
 
+TEST_F(ConfigTest, APluginParameterBesideTypeIsPointedToItsTable) {
+    EXPECT_ERROR_AT(error_of("[[model.layers]]\ntype = \"dropout\"\nrate = 0.2\n"), 3, 1,
+                    "model.layers[0].rate: 'rate' is a parameter of layer 'dropout': write it in params, as "
+                    "params = { rate = ... }");
+    EXPECT_ERROR_AT(error_of("[[model.layers]]\nunits = 8\nactivation = \"leaky_relu\"\nalpha = 0.1\n"), 4, 1,
+                    "model.layers[0].alpha: 'alpha' is a parameter of activation 'leaky_relu': write it in "
+                    "activation_params, as activation_params = { alpha = ... }");
+    // Misspelt too: the closest parameter, with where it goes.
+    EXPECT_ERROR_AT(error_of("[[model.layers]]\ntype = \"dropout\"\nrat = 0.2\n"), 3, 1,
+                    "unknown key 'rat' in [[model.layers]] (did you mean 'rate', a parameter of layer 'dropout'? "
+                    "as params = { rate = ... })");
+}
+
 TEST_F(ConfigTest, ParametersWithoutAnActivation) {
     EXPECT_ERROR_AT(error_of("[model]\noutput_activation_params = { alpha = 1 }\n"), 2, 30,
                     "model.output_activation_params: parameters given but no model.output_activation is set");
