@@ -130,7 +130,9 @@ TEST_F(Spread, AnMpiSweepOverTwoOrThreeRanksWritesTheLocalSummary) {
 
 TEST_F(Spread, AnMpiSweepResumesAfterARankIsKilledWithoutRepeatingARun) {
     SKIP_WITHOUT_MPIRUN();
-    write(t.path() / "long.toml", sweep_toml(6, 2000));
+    // Runs long enough (about a second each) that the sweep cannot end between
+    // the second finished run and the kill, even on a loaded machine.
+    write(t.path() / "long.toml", sweep_toml(12, 4000));
     const fs::path out = t.path() / "out";
     const pid_t pid = ::fork();
     if (pid == 0) {
