@@ -257,6 +257,23 @@ TEST(Checkpoint, ResumableOnlyForTheSameExperimentAndData) {
     fs::remove_all(dir);
 }
 
+TEST(Checkpoint, StateThePluginsCannotTakeEndsTheRunSayingWhatToDo) {
+    const Experiment e = stateful_experiment(2);
+    const Dataset data = split_data();
+    Checkpoints checkpoints(e, data);
+    train(e, data, test::registry(), &checkpoints);
+    Checkpoint c = checkpoints.saved[0];
+    c.state.back().bytes.pop_back();  // as another version of the plugin would have written it
+    try {
+        train(e, data, test::registry(), nullptr, nullptr, &c);
+        ADD_FAILURE() << "a state block of another size was resumed from";
+    } catch (const Error& err) {
+        const std::string what = err.what();
+        EXPECT_NE(what.find("epoch 1: state block"), std::string::npos) << what;
+        EXPECT_NE(what.find("remove it to train the run from the start"), std::string::npos) << what;
+    }
+}
+
 TEST(Checkpoint, StateOfAnotherShapeIsRefusedNamingTheBlock) {
     std::vector<float> m(4, 0.f);
     std::int64_t step = 3;

@@ -228,7 +228,7 @@ std::optional<Checkpoint> resumable_checkpoint(const std::filesystem::path& dir,
     try {
         c = read_checkpoint(file);
     } catch (const Error& e) {
-        throw Error(std::string(e.what()) + "; remove it to train the run from the start");
+        throw Error(std::string(e.what()) + checkpoint_remedy);
     }
     const std::string shown = terminal_safe(file.string());
     if (const std::string now = to_toml(experiment); c.model.config != now) {
@@ -245,7 +245,7 @@ std::optional<Checkpoint> resumable_checkpoint(const std::filesystem::path& dir,
     const int done = static_cast<int>(c.result.epochs.size());
     if (done > experiment.training.epochs)
         throw Error(shown + ": holds " + std::to_string(done) + " epochs, the experiment has " +
-                    std::to_string(experiment.training.epochs) + "; remove it to train the run from the start");
+                    std::to_string(experiment.training.epochs) + checkpoint_remedy);
     out << "resuming after epoch " << done << " of " << experiment.training.epochs << " (" << shown << ")\n";
     const Provenance now = current_provenance();
     const Provenance& then = c.model.provenance;

@@ -33,6 +33,8 @@ namespace soma {
 struct Dataset;
 
 inline constexpr const char* checkpoint_file = "checkpoint.soma";
+// What every refusal of a checkpoint ends with: the way out.
+inline constexpr const char* checkpoint_remedy = "; remove it to train the run from the start";
 
 struct SavedState {
     std::string name;   // "optimizer.m.0", "layer2.rng"

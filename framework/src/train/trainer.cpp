@@ -191,9 +191,15 @@ private:
 
 // The run so far from a checkpoint: its network, state and metrics into the
 // session and result; returns the validation accuracies of its epochs.
+// A checkpoint the plugins loaded now cannot take (another plugin version)
+// is refused with the way out.
 std::vector<double> resume_from(const Checkpoint& c, TrainingSession& session, RunResult& result) {
-    load_network_tensors(session.network(), c.model, c.source);
-    restore_state(c.state, session.state(), c.source);
+    try {
+        load_network_tensors(session.network(), c.model, c.source);
+        restore_state(c.state, session.state(), c.source);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + checkpoint_remedy);
+    }
     const RunResult& r = c.result;
     result.epochs = r.epochs;
     result.train_seconds = r.train_seconds;
